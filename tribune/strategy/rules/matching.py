@@ -1,0 +1,93 @@
+"""Find a charter term in a post.
+
+Semantics (see docs/charter-rules.md):
+- case- and accent-insensitive: "arnaque" matches "Arnaqué", "ARNAQUE", "arnaque";
+- whole words: "arnaque" matches in "l'arnaque", "d’arnaque", "#arnaque", "anti-arnaque",
+  not in "arnaqueur" (unless the rule asks for a prefix match);
+- several words match across any whitespace, line breaks included;
+- a term written "#tag" matches only that hashtag; "@name" only that mention;
+- hashtags glued in camel case are read word by word: "#ArnaqueTotale" holds "arnaque",
+  "totale" and "arnaque totale"; "#arnaquetotale" holds only "arnaque totale";
+- never inside a link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+
+from tribune.strategy.rules.entities import Entity, find_hashtags, find_urls, hashtag_segments
+from tribune.strategy.rules.normalize import Folded, fold, fold_term
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Document:
+    """A post prepared once for all the rules: folded text, links and hashtags."""
+
+    text: str
+    folded: Folded
+    urls: tuple[Entity, ...]
+    hashtags: tuple[Entity, ...]
+
+    @classmethod
+    def of(cls, text: str) -> Document:
+        urls = find_urls(text)
+        return cls(text, fold(text), tuple(urls), tuple(find_hashtags(text, urls)))
+
+    def in_url(self, span: Span) -> bool:
+        start, end = span
+        return any(start < url.end and end > url.start for url in self.urls)
+
+
+@lru_cache(maxsize=2048)
+def _pattern(term: str, prefix: bool) -> regex.Pattern[str]:
+    words = fold_term(term).split(" ")
+    body = r"\s+".join(regex.escape(word) for word in words)
+    # A boundary is needed only on a side where the term ends with a word character (or
+    # a sigil): "#ad" must not be glued to a preceding letter, "!" may be followed by
+    # anything. "#" and "@" are not word characters, so "arnaque" matches "#arnaque".
+    left = r"(?<!\w)" if regex.match(r"[\w#@]", words[0]) else ""
+    right = r"(?!\w)" if not prefix and regex.search(r"\w$", words[-1]) else ""
+    return regex.compile(left + body + right)
+
+
+def find_term(doc: Document, term: str, *, prefix: bool = False) -> list[Span]:
+    """Spans of ``term`` in the original text, in reading order, without duplicates."""
+    spans: set[Span] = set()
+    for match in _pattern(term, prefix).finditer(doc.folded.text):
+        if match.end() > match.start():
+            span = doc.folded.span(match.start(), match.end())
+            if not doc.in_url(span):
+                spans.add(span)
+    spans.update(_in_hashtags(doc, term, prefix))
+    return sorted(spans)
+
+
+def _in_hashtags(doc: Document, term: str, prefix: bool) -> list[Span]:
+    words = fold_term(term).split(" ")
+    if not all(regex.fullmatch(r"\w+", word) for word in words):
+        return []  # "#tag", "@name", "l'arnaque" cannot hide inside a camel-case hashtag
+    found: list[Span] = []
+    for tag in doc.hashtags:
+        segments = hashtag_segments(doc.text, tag)
+        folded = [fold_term(doc.text[start:end]) for start, end in segments]
+        for first in range(len(segments) - len(words) + 1):
+            if _words_match(folded[first : first + len(words)], words, prefix):
+                found.append((segments[first][0], segments[first + len(words) - 1][1]))
+        if len(words) > 1:
+            body = fold_term(doc.text[tag.start + 1 : tag.end])
+            glued = "".join(words)
+            if body == glued or (prefix and body.startswith(glued)):
+                found.append((tag.start + 1, tag.end))
+    return found
+
+
+def _words_match(candidate: list[str], words: list[str], prefix: bool) -> bool:
+    if candidate[:-1] != words[:-1]:
+        return False
+    last = candidate[-1]
+    return last == words[-1] or (prefix and last.startswith(words[-1]))
