@@ -1,0 +1,21 @@
+"""The ``tribune`` command: Django's management commands under one name.
+
+``tribune run`` · ``tribune web`` · ``tribune worker`` · ``tribune demo`` ·
+``tribune migrate`` · ``tribune createadmin`` · ``tribune nlp …`` · ``tribune charter …``
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tribune.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tribune", *(sys.argv[1:] if argv is None else argv)])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,155 @@
+"""Connector for the built-in sandbox network (simulated, offline, clearly labelled)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from tribune.networks.base import (
+    AccountMetrics,
+    Connector,
+    Credentials,
+    InboundItem,
+    InboundPage,
+    PostMetrics,
+    PostRequest,
+    PublishedPost,
+    Rejected,
+    RemoteAuthor,
+    RemoteRef,
+    TextLimits,
+)
+from tribune.networks.sandbox.models import Event, Follow, Post, Profile
+
+
+def post_url(post: Post) -> str:
+    return f"{settings.SITE_URL}/sandbox/p/{post.remote_id}"
+
+
+class SandboxConnector(Connector):
+    name = "sandbox"
+    label = "Sandbox"
+    is_sandbox = True
+    capabilities = frozenset(
+        {"publish", "delete", "threads", "first_comment", "mentions", "replies", "dms",
+         "account_metrics", "post_metrics", "refresh", "media"}
+    )
+    limits = TextLimits(max_length=500, max_media=4, counts_graphemes=True)
+
+    def _profile(self) -> Profile:
+        profile = Profile.objects.filter(handle=self.credentials.handle, is_brand=True).first()
+        if profile is None:
+            raise Rejected(f"The sandbox account @{self.credentials.handle} does not exist.")
+        return profile
+
+    def _post(self, remote_id: str) -> Post:
+        try:
+            post = Post.objects.filter(remote_id=uuid.UUID(remote_id)).first()
+        except ValueError:
+            post = None
+        if post is None or post.deleted_at is not None:
+            raise Rejected("That sandbox post does not exist (deleted?).")
+        return post
+
+    @transaction.atomic
+    def publish(self, post: PostRequest) -> PublishedPost:
+        profile = self._profile()
+        text = post.text.strip()
+        if not text and not post.media:
+            raise Rejected("A post needs text or media.")
+        if len(text) > self.limits.max_length:
+            raise Rejected(f"Sandbox posts are limited to {self.limits.max_length} characters.")
+        reply_to = self._post(post.reply_to.remote_id) if post.reply_to else None
+        created = Post.objects.create(
+            author=profile, text=text, lang=post.language, created_at=timezone.now(),
+            reply_to=reply_to, root=(reply_to.root or reply_to) if reply_to else None,
+            idempotency_key=post.idempotency_key, media_count=len(post.media),
+        )
+        if reply_to is not None:
+            Post.objects.filter(pk=reply_to.pk).update(reply_count=reply_to.reply_count + 1)
+            if reply_to.author_id != profile.pk:
+                Event.objects.create(kind="reply", actor=profile, target=reply_to.author,
+                                     post=created, subject=reply_to, created_at=created.created_at)
+        return self._published(created)
+
+    def _published(self, post: Post) -> PublishedPost:
+        return PublishedPost(remote_id=str(post.remote_id), url=post_url(post),
+                             published_at=post.created_at)
+
+    def delete(self, ref: RemoteRef) -> None:
+        post = self._post(ref.remote_id)
+        if post.author.handle != self.credentials.handle:
+            raise Rejected("You can only delete your own sandbox posts.")
+        Post.objects.filter(pk=post.pk).update(deleted_at=timezone.now())
+
+    def find_published(
+        self, idempotency_key: str, text: str, since: datetime
+    ) -> PublishedPost | None:
+        mine = Post.objects.filter(author=self._profile(), deleted_at__isnull=True,
+                                   created_at__gte=since)
+        found = (mine.filter(idempotency_key=idempotency_key).first() if idempotency_key
+                 else None) or mine.filter(text=text.strip()).order_by("created_at").first()
+        return self._published(found) if found else None
+
+    def fetch_inbound(self, cursor: str = "", limit: int = 100) -> InboundPage:
+        after = int(cursor) if cursor.isdigit() else 0
+        events = list(
+            Event.objects.filter(target=self._profile(), id__gt=after)
+            .select_related("actor", "post", "post__reply_to", "subject")
+            .order_by("id")[:limit]
+        )
+        items = [self._item(e) for e in events]
+        return InboundPage(items=items, cursor=str(events[-1].id) if events else cursor)
+
+    def _item(self, event: Event) -> InboundItem:
+        actor = event.actor
+        author = RemoteAuthor(
+            remote_id=actor.handle, handle=actor.handle, display_name=actor.display_name,
+            followers=actor.base_followers + actor.followers.count(), bio=actor.bio, lang=actor.lang,
+        )
+        post = event.post
+        subject = event.subject
+        return InboundItem(
+            remote_id=f"{event.kind}:{event.pk}" if post is None else str(post.remote_id),
+            kind=event.kind,  # type: ignore[arg-type]
+            author=author,
+            created_at=event.created_at,
+            text=post.text if post else "",
+            url=post_url(post) if post else "",
+            in_reply_to=str(post.reply_to.remote_id) if post and post.reply_to else (
+                str(subject.remote_id) if subject else ""),
+            root_id=str(post.root.remote_id) if post and post.root else "",
+            raw={"event_id": event.pk, "lang": post.lang if post else actor.lang},
+        )
+
+    def fetch_account_metrics(self) -> AccountMetrics:
+        profile = self._profile()
+        return AccountMetrics(
+            at=timezone.now(),
+            followers=profile.base_followers + Follow.objects.filter(followee=profile).count(),
+            following=Follow.objects.filter(follower=profile).count(),
+            posts=Post.objects.filter(author=profile, deleted_at__isnull=True).count(),
+        )
+
+    def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
+        ids = []
+        for ref in refs:
+            try:
+                ids.append(uuid.UUID(ref.remote_id))
+            except ValueError:
+                continue
+        now = timezone.now()
+        return [
+            PostMetrics(remote_id=str(p.remote_id), at=now, likes=p.likes, replies=p.reply_count,
+                        reposts=p.reposts, quotes=p.quotes, impressions=p.impressions,
+                        link_clicks=p.link_clicks)
+            for p in Post.objects.filter(remote_id__in=ids)
+        ]
+
+    def refresh_credentials(self) -> Credentials:
+        return self.credentials.with_secrets(access_token=uuid.uuid4().hex)

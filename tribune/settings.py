@@ -1,0 +1,199 @@
+"""Django settings, all read from the environment (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from tribune.core.env import ConfigError, env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env_str("TRIBUNE_DATA_DIR") or BASE_DIR / "var")
+
+DEBUG = env_bool("TRIBUNE_DEBUG", False)
+_secret = env_str("SECRET_KEY")
+if not _secret:
+    if not (DEBUG or env_bool("TRIBUNE_DEV_SECRET", True)):
+        raise ConfigError("SECRET_KEY is required in production (or SECRET_KEY_FILE).")
+    # Development and the embedded demo: a stable key stored beside the data.
+    from tribune.core.devsecret import dev_secret_key
+
+    _secret = dev_secret_key(DATA_DIR)
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = env_list("TRIBUNE_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("TRIBUNE_CSRF_TRUSTED_ORIGINS", [])
+SITE_URL = (env_str("TRIBUNE_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "django_tasks_db",
+    "tribune.core",
+    "tribune.accounts",
+    "tribune.networks",
+    "tribune.networks.sandbox",
+    "tribune.worker",
+    "tribune.web",
+    "tribune.analysis",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "tribune.core.middleware.SecurityHeadersMiddleware",
+]
+
+ROOT_URLCONF = "tribune.urls"
+WSGI_APPLICATION = "tribune.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "tribune.web.context.navigation",
+            ],
+        },
+    }
+]
+
+# --- Database -------------------------------------------------------------------------
+DATABASE_URL = env_str("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'tribune.sqlite3'}"
+_db = dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("TRIBUNE_DB_CONN_MAX_AGE", 60))
+if _db["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets readers and one writer work at once; IMMEDIATE transactions take the write
+    # lock up front so two writers queue instead of failing with "database is locked".
+    _db["OPTIONS"] = {
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;"
+            " PRAGMA foreign_keys=ON;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+    _db["CONN_MAX_AGE"] = 0
+    _db["TEST"] = {"NAME": env_str("TRIBUNE_TEST_SQLITE_NAME") or None}
+else:
+    _db["CONN_HEALTH_CHECKS"] = True
+DATABASES = {"default": _db}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Background work ------------------------------------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TRIBUNE_TASK_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "publishing", "ingest", "alerts"],
+    }
+}
+TRIBUNE_SCHEDULER_TICK = float(env_str("TRIBUNE_SCHEDULER_TICK") or "1.0")
+TRIBUNE_WORKER_HEARTBEAT_STALE = env_int("TRIBUNE_WORKER_HEARTBEAT_STALE", 60)
+
+# --- Auth -----------------------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "web:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+TRIBUNE_LOGIN_MAX_FAILURES = env_int("TRIBUNE_LOGIN_MAX_FAILURES", 5)
+TRIBUNE_LOGIN_WINDOW_SECONDS = env_int("TRIBUNE_LOGIN_WINDOW_SECONDS", 900)
+TRIBUNE_INVITATION_DAYS = env_int("TRIBUNE_INVITATION_DAYS", 7)
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+_https = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = _https
+CSRF_COOKIE_SECURE = _https
+SECURE_HSTS_SECONDS = 31536000 if _https else 0
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("TRIBUNE_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Token encryption at rest: comma-separated Fernet keys, first one encrypts (rotation).
+TRIBUNE_ENCRYPTION_KEYS = env_list("TRIBUNE_ENCRYPTION_KEYS", [])
+
+# Outbound HTTP: user-supplied URLs may not reach private addresses unless allowed.
+TRIBUNE_ALLOW_PRIVATE_URLS = env_bool("TRIBUNE_ALLOW_PRIVATE_URLS", False)
+TRIBUNE_HTTP_TIMEOUT = float(env_str("TRIBUNE_HTTP_TIMEOUT") or "15")
+
+# --- Email ----------------------------------------------------------------------------
+EMAIL_HOST = env_str("TRIBUNE_SMTP_HOST") or "127.0.0.1"
+EMAIL_PORT = env_int("TRIBUNE_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("TRIBUNE_SMTP_USER") or ""
+EMAIL_HOST_PASSWORD = env_str("TRIBUNE_SMTP_PASSWORD") or ""
+EMAIL_USE_TLS = env_bool("TRIBUNE_SMTP_STARTTLS", False)
+DEFAULT_FROM_EMAIL = env_str("TRIBUNE_FROM_EMAIL") or "Tribune <tribune@localhost>"
+EMAIL_BACKEND = env_str("TRIBUNE_EMAIL_BACKEND") or (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("TRIBUNE_SMTP_HOST")
+    else "django.core.mail.backends.console.EmailBackend"
+)
+
+# --- I18n / time ----------------------------------------------------------------------
+LANGUAGE_CODE = "fr"
+LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "tribune" / "locale"]
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files ---------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(env_str("TRIBUNE_STATIC_ROOT") or BASE_DIR / "staticfiles")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("TRIBUNE_MANIFEST_STATIC", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+MEDIA_ROOT = DATA_DIR / "media"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("TRIBUNE_LOG_LEVEL") or "INFO"},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
+TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)

@@ -1,0 +1,13 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog, set_language
+
+from tribune.web import health
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("tribune.accounts.urls")),
+    path("", include("tribune.networks.sandbox.urls")),
+    path("", include("tribune.web.urls")),
+]
