@@ -174,7 +174,7 @@ def _tone(doc: Document, rules: CharterRules) -> list[Violation]:
     found = []
     if tone.caps:
         allowed = {fold_term(word) for word in tone.caps_allowed}
-        skipped = [*doc.urls, *doc.hashtags, *find_mentions(doc.text, list(doc.urls))]
+        skipped = [*doc.urls, *doc.emails, *doc.hashtags, *find_mentions(doc.text, list(doc.urls))]
         for match in _CAPS_WORD.finditer(doc.text):
             span: Span = (match.start(), match.end())
             letters = sum(1 for char in match.group(0) if char.isalpha())
@@ -186,7 +186,7 @@ def _tone(doc: Document, rules: CharterRules) -> list[Violation]:
     if tone.max_exclamations is not None:
         for match in _EXCLAMATIONS.finditer(doc.text):
             count = sum(_MARKS.get(char, 0) for char in match.group(0))
-            if count > tone.max_exclamations and not doc.in_url(match.span()):
+            if count > tone.max_exclamations and not doc.in_link(match.span()):
                 found.append(
                     violation(
                         "tone_exclamations",

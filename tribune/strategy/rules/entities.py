@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import regex
 
-EntityKind = Literal["url", "hashtag", "mention"]
+EntityKind = Literal["url", "email", "hashtag", "mention"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,16 @@ _MENTION = regex.compile(
     r"(?<![\w@/.+-])@[a-z0-9_](?:[a-z0-9_.-]*[a-z0-9_])?(?:@[a-z0-9-]+(?:\.[a-z0-9-]+)+)?",
     regex.IGNORECASE,
 )
+
+
+_EMAIL = regex.compile(
+    r"(?<![\w.+-])[\w.+-]+@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+",
+    regex.IGNORECASE,
+)
+
+
+def find_emails(text: str) -> list[Entity]:
+    return [Entity("email", m.start(), m.end(), m.group(0)) for m in _EMAIL.finditer(text)]
 
 
 def _trim(url: str) -> str:

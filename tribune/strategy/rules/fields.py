@@ -82,6 +82,8 @@ def text(value: Any, field: str, *, max_length: int = 500) -> str:
 
 def term(value: Any, field: str = "term") -> str:
     value = text(value, field, max_length=MAX_TERM_LENGTH)
+    if regex.search(r"[^\P{Cc}\t\n\r]", value):
+        raise RulesError(field, "must not contain control characters")
     if not has_word_char(fold_term(value)):
         raise RulesError(field, f"must contain a letter or a digit, got {value!r}")
     return value

@@ -8,7 +8,7 @@ Semantics (see docs/charter-rules.md):
 - a term written "#tag" matches only that hashtag; "@name" only that mention;
 - hashtags glued in camel case are read word by word: "#ArnaqueTotale" holds "arnaque",
   "totale" and "arnaque totale"; "#arnaquetotale" holds only "arnaque totale";
-- never inside a link.
+- never inside a link or an e-mail address.
 """
 
 from __future__ import annotations
@@ -18,7 +18,13 @@ from functools import lru_cache
 
 import regex
 
-from tribune.strategy.rules.entities import Entity, find_hashtags, find_urls, hashtag_segments
+from tribune.strategy.rules.entities import (
+    Entity,
+    find_emails,
+    find_hashtags,
+    find_urls,
+    hashtag_segments,
+)
 from tribune.strategy.rules.normalize import Folded, fold, fold_term
 
 Span = tuple[int, int]
@@ -31,16 +37,19 @@ class Document:
     text: str
     folded: Folded
     urls: tuple[Entity, ...]
+    emails: tuple[Entity, ...]
     hashtags: tuple[Entity, ...]
 
     @classmethod
     def of(cls, text: str) -> Document:
         urls = find_urls(text)
-        return cls(text, fold(text), tuple(urls), tuple(find_hashtags(text, urls)))
+        hashtags = find_hashtags(text, urls)
+        return cls(text, fold(text), tuple(urls), tuple(find_emails(text)), tuple(hashtags))
 
-    def in_url(self, span: Span) -> bool:
+    def in_link(self, span: Span) -> bool:
+        """Inside a link or an e-mail address, where words are addresses, not speech."""
         start, end = span
-        return any(start < url.end and end > url.start for url in self.urls)
+        return any(start < link.end and end > link.start for link in (*self.urls, *self.emails))
 
 
 @lru_cache(maxsize=2048)
@@ -51,7 +60,10 @@ def _pattern(term: str, prefix: bool) -> regex.Pattern[str]:
     # a sigil): "#ad" must not be glued to a preceding letter, "!" may be followed by
     # anything. "#" and "@" are not word characters, so "arnaque" matches "#arnaque".
     left = r"(?<!\w)" if regex.match(r"[\w#@]", words[0]) else ""
-    right = r"(?!\w)" if not prefix and regex.search(r"\w$", words[-1]) else ""
+    right = ""
+    if regex.search(r"\w$", words[-1]):
+        # A prefix match spans the whole word, so the composer highlights "arnaqueur".
+        right = r"\w*" if prefix else r"(?!\w)"
     return regex.compile(left + body + right)
 
 
@@ -61,7 +73,7 @@ def find_term(doc: Document, term: str, *, prefix: bool = False) -> list[Span]:
     for match in _pattern(term, prefix).finditer(doc.folded.text):
         if match.end() > match.start():
             span = doc.folded.span(match.start(), match.end())
-            if not doc.in_url(span):
+            if not doc.in_link(span):
                 spans.add(span)
     spans.update(_in_hashtags(doc, term, prefix))
     return sorted(spans)

@@ -23,6 +23,7 @@ APOSTROPHES = frozenset("'\u2019\u2018\u02bc\u0060\u00b4\u2032\uff07")
 _SPELLED_OUT = {"œ": "oe", "æ": "ae", "ø": "o", "đ": "d", "ł": "l", "ħ": "h", "ı": "i"}
 
 _WHITESPACE = regex.compile(r"\s+")
+_EDGE_WHITESPACE = regex.compile(r"^\s+|\s+$")
 
 
 @lru_cache(maxsize=4096)
@@ -82,7 +83,9 @@ def fold(text: str) -> Folded:
 
 def fold_text(text: str) -> str:
     """Folded text alone, whitespace runs collapsed (for comparisons, not spans)."""
-    return _WHITESPACE.sub(" ", fold(text).text).strip()
+    # The regex engine's notion of whitespace, the one the term patterns use, not str.strip's
+    # (which also strips control characters such as U+001F).
+    return _EDGE_WHITESPACE.sub("", _WHITESPACE.sub(" ", fold(text).text))
 
 
 def fold_term(term: str) -> str:
