@@ -151,18 +151,27 @@ TRIBUNE_ENCRYPTION_KEYS = env_list("TRIBUNE_ENCRYPTION_KEYS", [])
 TRIBUNE_ALLOW_PRIVATE_URLS = env_bool("TRIBUNE_ALLOW_PRIVATE_URLS", False)
 TRIBUNE_HTTP_TIMEOUT = float(env_str("TRIBUNE_HTTP_TIMEOUT") or "15")
 
-# --- Email ----------------------------------------------------------------------------
-EMAIL_HOST = env_str("TRIBUNE_SMTP_HOST") or "127.0.0.1"
-EMAIL_PORT = env_int("TRIBUNE_SMTP_PORT", 25)
-EMAIL_HOST_USER = env_str("TRIBUNE_SMTP_USER") or ""
-EMAIL_HOST_PASSWORD = env_str("TRIBUNE_SMTP_PASSWORD") or ""
-EMAIL_USE_TLS = env_bool("TRIBUNE_SMTP_STARTTLS", False)
+# --- Email (Django 6.1 MAILERS) ----------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("TRIBUNE_FROM_EMAIL") or "Tribune <tribune@localhost>"
-EMAIL_BACKEND = env_str("TRIBUNE_EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if env_str("TRIBUNE_SMTP_HOST")
-    else "django.core.mail.backends.console.EmailBackend"
-)
+_smtp_host = env_str("TRIBUNE_SMTP_HOST")
+if env_str("TRIBUNE_EMAIL_BACKEND"):
+    _mailer: dict = {"BACKEND": env_str("TRIBUNE_EMAIL_BACKEND")}
+elif _smtp_host:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": _smtp_host,
+            "port": env_int("TRIBUNE_SMTP_PORT", 25),
+            "username": env_str("TRIBUNE_SMTP_USER") or "",
+            "password": env_str("TRIBUNE_SMTP_PASSWORD") or "",
+            "use_tls": env_bool("TRIBUNE_SMTP_STARTTLS", False),
+            "timeout": 20,
+        },
+    }
+else:
+    # No SMTP server configured (embedded demo): emails are printed on the console.
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
+MAILERS = {"default": _mailer}
 
 # --- I18n / time ----------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
@@ -180,7 +189,9 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
-            if env_bool("TRIBUNE_MANIFEST_STATIC", not DEBUG)
+            # Hashed, compressed files once `tribune collectstatic` has run (production);
+            # served straight from the apps otherwise (development, tests, demo).
+            if (STATIC_ROOT / "staticfiles.json").exists()
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },

@@ -47,7 +47,7 @@ def do_store_refreshed_credentials(account: SocialAccount, new: Credentials) -> 
         if value:
             merged[key] = value
     SocialAccount.objects.filter(pk=account.pk).update(
-        credentials=SocialAccount._meta.get_field("credentials").get_prep_value(merged),  # type: ignore[attr-defined]
+        credentials=merged,
         status=SocialAccount.Status.ACTIVE,
         last_error="",
     )

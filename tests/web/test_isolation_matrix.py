@@ -1,0 +1,103 @@
+"""Every brand URL × every role × a foreign brand → 404 (existence never leaks).
+
+The matrix is generated from the URL configuration: a new brand URL with an object id
+that has no factory below makes this test fail until someone adds one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tribune.accounts.models import Brand
+from tribune.core.scope import brand_scope
+from tribune.networks.base import Credentials
+from tribune.networks.services import do_connect_account
+from tests.conftest import PASSWORD, ROLES
+
+
+def _account(brand: Brand) -> int:
+    with brand_scope(brand):
+        return do_connect_account(brand, "sandbox", Credentials(handle=f"{brand.slug}.sb"),
+                                  None).pk
+
+
+# URL keyword → function creating an object of that kind in a brand and returning its id.
+OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
+    "account_id": _account,
+}
+
+
+def _walk(patterns, prefix: str = "") -> Iterator[tuple[str, URLPattern]]:  # type: ignore[no-untyped-def]
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            yield from _walk(entry.url_patterns, namespace)
+        elif entry.name:
+            yield f"{prefix}{entry.name}", entry
+
+
+def brand_url_names() -> list[tuple[str, list[str]]]:
+    found = []
+    for name, pattern in _walk(get_resolver().url_patterns):
+        keys = list(pattern.pattern.converters)
+        if "brand_slug" in keys:
+            found.append((name, keys))
+    return sorted(found)
+
+
+BRAND_URLS = brand_url_names()
+
+
+def test_the_matrix_covers_brand_urls():
+    assert len(BRAND_URLS) >= 4, BRAND_URLS
+    missing = {k for _n, keys in BRAND_URLS for k in keys if k != "brand_slug"} - set(
+        OBJECT_FACTORIES)
+    assert not missing, f"add an object factory for URL keywords: {sorted(missing)}"
+
+
+def _url(name: str, keys: list[str], slug: str, objects: dict[str, object]) -> str:
+    kwargs = {"brand_slug": slug, **{k: objects[k] for k in keys if k != "brand_slug"}}
+    return reverse(name, kwargs=kwargs)
+
+
+@pytest.mark.parametrize("name,keys", BRAND_URLS, ids=[n for n, _k in BRAND_URLS])
+@pytest.mark.parametrize("role", ROLES + ["outsider"])
+def test_foreign_brand_objects_are_404(client, tenants, name, keys, role):
+    user = tenants.outsider if role == "outsider" else tenants.people[role]
+    client.login(email=user.email, password=PASSWORD)
+    own = {k: OBJECT_FACTORIES[k](tenants.brand_a) for k in keys if k != "brand_slug"}
+    for foreign in (tenants.brand_b, tenants.brand_c):
+        theirs = {k: OBJECT_FACTORIES[k](foreign) for k in keys if k != "brand_slug"}
+        for method in (client.get, client.post):
+            # The foreign brand's own URL.
+            response = method(_url(name, keys, foreign.slug, theirs))
+            assert response.status_code == 404, (method.__name__, role, foreign.slug)
+            if theirs:
+                # A foreign object's id under the user's own brand.
+                response = method(_url(name, keys, tenants.brand_a.slug, theirs))
+                assert response.status_code == 404, (method.__name__, role, "cross-id")
+    # Control: the same page of the user's own brand is reachable (or refused, not hidden).
+    response = client.get(_url(name, keys, tenants.brand_a.slug, own))
+    if role == "outsider":
+        assert response.status_code == 404
+    else:
+        assert response.status_code in (200, 403), response.status_code
+
+
+def test_workspace_page_hidden_from_other_workspaces(client, tenants):
+    client.login(email="other-owner@example.test", password=PASSWORD)
+    assert client.get(reverse("web:workspace", args=[tenants.workspace.slug])).status_code == 404
+    client.login(email=tenants.people["analyst"].email, password=PASSWORD)
+    assert client.get(reverse("web:workspace", args=[tenants.workspace.slug])).status_code == 200
+    assert client.get(reverse("web:workspace", args=[tenants.other_workspace.slug])).status_code == 404
+
+
+def test_switching_to_a_foreign_brand_is_refused(client, tenants):
+    client.login(email=tenants.people["community_manager"].email, password=PASSWORD)
+    response = client.post(reverse("web:switch_brand"), {"brand": tenants.brand_b.slug})
+    assert response.status_code == 404
+    response = client.post(reverse("web:switch_brand"), {"brand": tenants.brand_a.slug})
+    assert response.status_code == 302 and response["Location"] == "/b/alpha/"
