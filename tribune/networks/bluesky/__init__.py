@@ -1,0 +1,1 @@
+"""Bluesky (AT Protocol) connector. See docs/networks/bluesky.md."""
