@@ -172,3 +172,11 @@ def test_reason_is_part_of_the_message():
     assert "Reason: Vocabulaire" in found.message_en
     assert found.message("en") == found.message_en
     assert found.message("fr-FR") == found.message_fr
+
+
+def test_long_post_with_many_links_and_hashtags():
+    chunk = "#ArnaqueTotale l'arnaque https://tribune.fr/arnaque contact@arnaque.fr PROMO "
+    text = chunk * 300
+    found = check_content(banned("arnaque"), "facebook", text, ContentContext())
+    hits = [text[v.start : v.end] for v in found if v.code == "banned_term"]
+    assert hits == ["Arnaque", "arnaque"] * 300

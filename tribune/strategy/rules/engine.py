@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 import regex
 
 from tribune.strategy.rules.entities import find_mentions
-from tribune.strategy.rules.matching import Document, Span, find_term
+from tribune.strategy.rules.matching import Document, Span, SpanIndex, find_term
 from tribune.strategy.rules.model import CharterRules
 from tribune.strategy.rules.normalize import fold_term
 from tribune.strategy.rules.terms import TermRule
@@ -174,13 +174,16 @@ def _tone(doc: Document, rules: CharterRules) -> list[Violation]:
     found = []
     if tone.caps:
         allowed = {fold_term(word) for word in tone.caps_allowed}
-        skipped = [*doc.urls, *doc.emails, *doc.hashtags, *find_mentions(doc.text, list(doc.urls))]
+        mentions = find_mentions(doc.text, list(doc.urls))
+        skipped = SpanIndex(
+            [(e.start, e.end) for e in (*doc.urls, *doc.emails, *doc.hashtags, *mentions)]
+        )
         for match in _CAPS_WORD.finditer(doc.text):
             span: Span = (match.start(), match.end())
             letters = sum(1 for char in match.group(0) if char.isalpha())
             if letters < tone.caps_min_length or fold_term(match.group(0)) in allowed:
                 continue
-            if any(span[0] < e.end and span[1] > e.start for e in skipped):
+            if skipped.overlaps(span):
                 continue
             found.append(violation("tone_caps", "warn", span=span, detail=match.group(0)))
     if tone.max_exclamations is not None:

@@ -6,6 +6,7 @@ composer counts as a link is exactly what the charter checks for UTM parameters.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -150,7 +151,7 @@ def hashtag_segments(text: str, tag: Entity) -> list[tuple[int, int]]:
 def _starts_word(text: str, position: int, end: int) -> bool:
     char = text[position]
     previous = _previous_base(text, position)
-    if previous is None or regex.match(r"\p{M}", char):
+    if previous is None or _is_mark(char):
         return False
     if char.isdigit() != previous.isdigit():
         return True
@@ -164,6 +165,10 @@ def _starts_word(text: str, position: int, end: int) -> bool:
 def _previous_base(text: str, position: int) -> str | None:
     """The nearest preceding character that is not a combining mark."""
     index = position - 1
-    while index >= 0 and regex.match(r"\p{M}", text[index]):
+    while index >= 0 and _is_mark(text[index]):
         index -= 1
     return text[index] if index >= 0 and text[index] not in "#\uff03_" else None
+
+
+def _is_mark(char: str) -> bool:
+    return unicodedata.category(char).startswith("M")

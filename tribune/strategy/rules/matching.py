@@ -13,8 +13,10 @@ Semantics (see docs/charter-rules.md):
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 import regex
 
@@ -30,6 +32,33 @@ from tribune.strategy.rules.normalize import Folded, fold, fold_term
 Span = tuple[int, int]
 
 
+class SpanIndex:
+    """Answers "does this span overlap any of these?" in log time (long posts have
+    hundreds of links and hashtags, and every match asks)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        spans = sorted(spans)
+        self._starts = [start for start, _end in spans]
+        self._max_ends = list(accumulate((end for _start, end in spans), max))
+
+    def overlaps(self, span: Span) -> bool:
+        start, end = span
+        # Among the spans starting before our end, does the furthest-reaching one pass our
+        # start?
+        count = bisect_left(self._starts, end)
+        return count > 0 and self._max_ends[count - 1] > start
+
+
+@dataclass(frozen=True)
+class HashtagWords:
+    """A hashtag cut into words (see ``hashtag_segments``), folded once per post."""
+
+    spans: tuple[Span, ...]
+    words: tuple[str, ...]
+    body: Span
+    folded_body: str
+
+
 @dataclass(frozen=True)
 class Document:
     """A post prepared once for all the rules: folded text, links and hashtags."""
@@ -39,17 +68,33 @@ class Document:
     urls: tuple[Entity, ...]
     emails: tuple[Entity, ...]
     hashtags: tuple[Entity, ...]
+    hashtag_words: tuple[HashtagWords, ...]
+    links: SpanIndex
 
     @classmethod
     def of(cls, text: str) -> Document:
         urls = find_urls(text)
         hashtags = find_hashtags(text, urls)
-        return cls(text, fold(text), tuple(urls), tuple(find_emails(text)), tuple(hashtags))
+        words = []
+        for tag in hashtags:
+            spans = tuple(hashtag_segments(text, tag))
+            folded = tuple(fold_term(text[start:end]) for start, end in spans)
+            body = (tag.start + 1, tag.end)
+            words.append(HashtagWords(spans, folded, body, fold_term(text[body[0] : body[1]])))
+        emails = find_emails(text)
+        return cls(
+            text,
+            fold(text),
+            tuple(urls),
+            tuple(emails),
+            hashtags=tuple(hashtags),
+            hashtag_words=tuple(words),
+            links=SpanIndex([(e.start, e.end) for e in (*urls, *emails)]),
+        )
 
     def in_link(self, span: Span) -> bool:
         """Inside a link or an e-mail address, where words are addresses, not speech."""
-        start, end = span
-        return any(start < link.end and end > link.start for link in (*self.urls, *self.emails))
+        return self.links.overlaps(span)
 
 
 @lru_cache(maxsize=2048)
@@ -84,17 +129,14 @@ def _in_hashtags(doc: Document, term: str, prefix: bool) -> list[Span]:
     if not all(regex.fullmatch(r"\w+", word) for word in words):
         return []  # "#tag", "@name", "l'arnaque" cannot hide inside a camel-case hashtag
     found: list[Span] = []
-    for tag in doc.hashtags:
-        segments = hashtag_segments(doc.text, tag)
-        folded = [fold_term(doc.text[start:end]) for start, end in segments]
-        for first in range(len(segments) - len(words) + 1):
-            if _words_match(folded[first : first + len(words)], words, prefix):
-                found.append((segments[first][0], segments[first + len(words) - 1][1]))
-        if len(words) > 1:
-            body = fold_term(doc.text[tag.start + 1 : tag.end])
-            glued = "".join(words)
-            if body == glued or (prefix and body.startswith(glued)):
-                found.append((tag.start + 1, tag.end))
+    glued = "".join(words)
+    for tag in doc.hashtag_words:
+        for first in range(len(tag.spans) - len(words) + 1):
+            if _words_match(list(tag.words[first : first + len(words)]), words, prefix):
+                found.append((tag.spans[first][0], tag.spans[first + len(words) - 1][1]))
+        body = tag.folded_body
+        if len(words) > 1 and (body == glued or (prefix and body.startswith(glued))):
+            found.append(tag.body)
     return found
 
 
