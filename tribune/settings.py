@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -93,9 +94,14 @@ if _db["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
     }
     _db["CONN_MAX_AGE"] = 0
-    _db["TEST"] = {"NAME": env_str("TRIBUNE_TEST_SQLITE_NAME") or None}
+    # A file (not :memory:) so tests can start real worker/web processes on it; one per
+    # test process so parallel runs never share it.
+    _db["TEST"] = {
+        "NAME": env_str("TRIBUNE_TEST_SQLITE_NAME") or str(DATA_DIR / f"test-{os.getpid()}.sqlite3")
+    }
 else:
     _db["CONN_HEALTH_CHECKS"] = True
+    _db["TEST"] = {"NAME": env_str("TRIBUNE_TEST_PG_NAME") or f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
