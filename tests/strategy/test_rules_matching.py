@@ -3,6 +3,7 @@
 import pytest
 
 from tribune.strategy.rules import CharterRules, ContentContext, check_content
+from tribune.strategy.rules.normalize import utf16_offset
 
 
 def banned(*terms, **options):
@@ -180,3 +181,10 @@ def test_long_post_with_many_links_and_hashtags():
     found = check_content(banned("arnaque"), "facebook", text, ContentContext())
     hits = [text[v.start : v.end] for v in found if v.code == "banned_term"]
     assert hits == ["Arnaque", "arnaque"] * 300
+
+
+def test_utf16_offsets_for_the_composer():
+    text = "🔥 arnaque"
+    (found,) = check_content(banned("arnaque"), "x", text, ContentContext())
+    assert (found.start, found.end) == (2, 9)
+    assert (utf16_offset(text, found.start), utf16_offset(text, found.end)) == (3, 10)
