@@ -64,3 +64,20 @@ def is_postgres(db) -> bool:  # type: ignore[no-untyped-def]
 def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     # PBKDF2's deliberate slowness is for production; tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server",
+               "django_db_serialized_rollback"}
+
+
+def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
+    """On the PostgreSQL pass, run only the tests that touch the database."""
+    if os.environ.get("TRIBUNE_DB_TESTS_ONLY") != "1":
+        return
+    keep, drop = [], []
+    for item in items:
+        uses_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or any(
+            m.name == "django_db" for m in item.iter_markers())
+        (keep if uses_db else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
+    items[:] = keep
