@@ -7,11 +7,15 @@ docs/testing-peers.md). When the peer cannot be installed it skips loudly, or fa
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import sys
+import time
 import warnings
 from pathlib import Path
 
+import httpx
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +23,8 @@ if str(ROOT) not in sys.path:  # ``tests.peers`` lives beside the tests, not in 
     sys.path.insert(0, str(ROOT))
 
 from tests.peers import bluesky as bluesky_peer  # noqa: E402
+from tribune.networks.base import Credentials  # noqa: E402
+from tribune.networks.bluesky.connector import BlueskyConnector  # noqa: E402
 
 
 def peers_required() -> bool:
@@ -54,3 +60,67 @@ def bluesky_accounts(bluesky_network):
     alice = bluesky_peer.create_account(bluesky_network, "alice")
     bob = bluesky_peer.create_account(bluesky_network, "bob")
     return alice, bob
+
+
+# --- a stubbed Bluesky HTTP boundary --------------------------------------------------
+def fake_jwt(did: str = "did:plc:alice", expires_in: float = 3600) -> str:
+    """An unsigned token shaped like the PDS's (the connector only reads ``exp``/``sub``)."""
+
+    def part(data: dict) -> str:
+        return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
+
+    claims = {"sub": did, "exp": int(time.time() + expires_in), "scope": "com.atproto.access"}
+    return f"{part({'alg': 'ES256K', 'typ': 'at+jwt'})}.{part(claims)}.c2ln"
+
+
+class FakePds:
+    """``httpx.MockTransport`` answering XRPC methods by name; records every request.
+
+    ``routes["createRecord"] = response_or_callable`` (or the full NSID) where a callable
+    takes the ``httpx.Request``; an exception instance is raised (transport failures).
+    """
+
+    did = "did:plc:alice"
+    jwt = staticmethod(fake_jwt)
+
+    def __init__(self) -> None:
+        self.routes: dict = {}
+        self.requests: list = []
+        self.transport = httpx.MockTransport(self._handle)
+
+    def _handle(self, request):
+        self.requests.append(request)
+        method = request.url.path.rsplit("/", 1)[-1]  # the NSID, e.g. app.bsky.actor.getProfile
+        answer = self.routes.get(method, self.routes.get(method.rsplit(".", 1)[-1]))
+        if answer is None:
+            return httpx.Response(501, json={"error": "MethodNotImplemented", "message": method})
+        if callable(answer) and not isinstance(answer, httpx.Response):
+            answer = answer(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def called(self, method: str) -> list:
+        """Requests to ``method`` (full NSID or its last part)."""
+        return [r for r in self.requests if method in _names(r.url.path.rsplit("/", 1)[-1])]
+
+    def connector(self, **secrets: str) -> BlueskyConnector:
+        """A connector for ``alice.test``; by default with valid-looking stored tokens."""
+        if not secrets:
+            secrets = {"access_jwt": fake_jwt(self.did), "refresh_jwt": fake_jwt(self.did)}
+        credentials = Credentials(
+            handle="alice.test",
+            secrets=secrets,
+            base_url="https://pds.example",
+            remote_id=self.did if "access_jwt" in secrets else "",
+        )
+        return BlueskyConnector(credentials, transport=self.transport, allow_private=True)
+
+
+def _names(nsid: str) -> tuple[str, str]:
+    return nsid, nsid.rsplit(".", 1)[-1]
+
+
+@pytest.fixture
+def fake_pds() -> FakePds:
+    return FakePds()
