@@ -10,7 +10,7 @@ from django.utils.safestring import SafeString
 
 
 def line_chart(points: Sequence[tuple[datetime, float]], *, label: str, width: int = 560,
-               height: int = 140) -> SafeString:
+               height: int = 160) -> SafeString:
     """A line with its min/max labelled; accessible name and a data table fallback."""
     if len(points) < 2:
         return format_html('<p class="muted">{}</p>', label)
@@ -18,9 +18,10 @@ def line_chart(points: Sequence[tuple[datetime, float]], *, label: str, width: i
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     pad = 24
+    plot_bottom = height - 2 * pad  # room below the line for the date labels
     step = (width - 2 * pad) / (len(points) - 1)
     coords = [
-        (pad + i * step, height - pad - (v - low) / span * (height - 2 * pad))
+        (pad + i * step, plot_bottom - (v - low) / span * (plot_bottom - pad))
         for i, v in enumerate(values)
     ]
     path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
@@ -31,12 +32,12 @@ def line_chart(points: Sequence[tuple[datetime, float]], *, label: str, width: i
         '<polyline fill="none" stroke="currentColor" stroke-width="2" points="{path}"/>'
         '<text x="{pad}" y="14" class="axis">{high}</text>'
         '<text x="{pad}" y="{bottom}" class="axis">{low}</text>'
-        '<text x="{pad}" y="{h}" class="axis">{first}</text>'
-        '<text x="{right}" y="{h}" class="axis" text-anchor="end">{last}</text>'
+        '<text x="{pad}" y="{datey}" class="axis">{first}</text>'
+        '<text x="{right}" y="{datey}" class="axis" text-anchor="end">{last}</text>'
         "</svg>",
         w=width, h=height, label=label, path=path, pad=pad, high=f"{high:,.0f}", low=f"{low:,.0f}",
-        bottom=height - pad + 14, first=first.strftime("%d/%m"), last=last.strftime("%d/%m"),
-        right=width - pad,
+        bottom=plot_bottom + 14, first=first.strftime("%d/%m"), last=last.strftime("%d/%m"),
+        right=width - pad, datey=height - 6,
     )
 
 

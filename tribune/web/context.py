@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from tribune.accounts.access import brands_for_user
+from tribune.accounts.models import BrandRole
 
 # The product areas, in the order of the navigation. ``url`` is a URL name taking the
 # brand slug, or None while the area is still being built (shown as "coming soon").
@@ -28,7 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if not getattr(request, "user", None) or not request.user.is_authenticated:
         return {}
     brands = list(brands_for_user(request.user))  # type: ignore[arg-type]
+    access = getattr(request, "access", None)
+    labels = dict(BrandRole.Role.choices)
     return {
+        "current_role_labels": sorted((r, labels.get(r, r)) for r in access.roles) if access else [],
         "nav_brands": brands,
         "nav_areas": AREAS,
         "current_brand": getattr(request, "brand", None),
