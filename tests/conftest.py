@@ -66,8 +66,13 @@ def _fast_password_hashing(settings):  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-DB_FIXTURES = {"db", "transactional_db", "django_db_reset_sequences", "live_server",
-               "django_db_serialized_rollback"}
+DB_FIXTURES = {
+    "db",
+    "transactional_db",
+    "django_db_reset_sequences",
+    "live_server",
+    "django_db_serialized_rollback",
+}
 
 
 def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def]
@@ -77,7 +82,8 @@ def pytest_collection_modifyitems(config, items):  # type: ignore[no-untyped-def
     keep, drop = [], []
     for item in items:
         uses_db = bool(DB_FIXTURES & set(getattr(item, "fixturenames", ()))) or any(
-            m.name == "django_db" for m in item.iter_markers())
+            m.name == "django_db" for m in item.iter_markers()
+        )
         (keep if uses_db else drop).append(item)
     config.hook.pytest_deselected(items=drop)
     items[:] = keep

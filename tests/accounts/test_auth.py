@@ -4,10 +4,10 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
+from tests.conftest import PASSWORD
 from tribune.accounts.models import BrandRole, User
 from tribune.accounts.services import authenticate_api_token, do_create_api_token, do_invite
 from tribune.core.models import AuditEvent
-from tests.conftest import PASSWORD
 
 
 def _login(client, email, password=PASSWORD, **extra):
@@ -33,8 +33,10 @@ def test_login_rotates_the_session_key(client, tenants):
 def test_wrong_password_is_refused_with_a_message(client, tenants):
     response = _login(client, "analyst@example.test", "nope")
     assert response.status_code == 400
-    assert "Wrong email address or password" in response.content.decode() or \
-        "Adresse e-mail ou mot de passe incorrect" in response.content.decode()
+    assert (
+        "Wrong email address or password" in response.content.decode()
+        or "Adresse e-mail ou mot de passe incorrect" in response.content.decode()
+    )
 
 
 def test_login_is_rate_limited_per_account(client, tenants):
@@ -49,8 +51,10 @@ def test_login_is_rate_limited_per_account(client, tenants):
 
 
 def test_login_rejects_open_redirects(client, tenants):
-    response = client.post(reverse("accounts:login") + "?next=https://evil.example/",
-                           {"email": "analyst@example.test", "password": PASSWORD})
+    response = client.post(
+        reverse("accounts:login") + "?next=https://evil.example/",
+        {"email": "analyst@example.test", "password": PASSWORD},
+    )
     assert response["Location"] == "/"
 
 
@@ -68,37 +72,46 @@ def test_password_reset_by_email(client, tenants):
     link = re.search(r"https?://[^/]+(/password-reset/\S+/)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     form_url = response.redirect_chain[-1][0]
-    response = client.post(form_url, {"new_password1": "Une-nouvelle-phrase-2026",
-                                      "new_password2": "Une-nouvelle-phrase-2026"})
+    response = client.post(
+        form_url,
+        {"new_password1": "Une-nouvelle-phrase-2026", "new_password2": "Une-nouvelle-phrase-2026"},
+    )
     assert response.status_code == 302
     assert User.objects.get(email="analyst@example.test").check_password("Une-nouvelle-phrase-2026")
 
 
 def test_invitation_by_email_link(client, tenants, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation, _raw = do_invite(tenants.workspace, "newcomer@example.test", tenants.owner,
-                                     brand_roles=[{"brand": tenants.brand_b.pk,
-                                                   "role": "community_manager"}])
+        invitation, _raw = do_invite(
+            tenants.workspace,
+            "newcomer@example.test",
+            tenants.owner,
+            brand_roles=[{"brand": tenants.brand_b.pk, "role": "community_manager"}],
+        )
     assert invitation.email == "newcomer@example.test"
     assert len(mail.outbox) == 1
     path = re.search(r"https?://[^/]+(/invite/\S+/)", mail.outbox[0].body).group(1)
     response = client.post(path, {"full_name": "Nina Nouvelle", "password": "short"})
     assert response.status_code == 200  # weak password refused, nothing created
     assert not User.objects.filter(email="newcomer@example.test").exists()
-    response = client.post(path, {"full_name": "Nina Nouvelle",
-                                  "password": "Un mot de passe solide"})
+    response = client.post(
+        path, {"full_name": "Nina Nouvelle", "password": "Un mot de passe solide"}
+    )
     assert response.status_code == 302
     user = User.objects.get(email="newcomer@example.test")
-    assert BrandRole.objects.filter(user=user, brand=tenants.brand_b,
-                                    role="community_manager").exists()
+    assert BrandRole.objects.filter(
+        user=user, brand=tenants.brand_b, role="community_manager"
+    ).exists()
     # The link works once.
     assert Client().get(path).status_code == 404
 
 
 def test_only_admins_can_invite(client, tenants):
     client.force_login(tenants.people["strategist"])
-    response = client.post(reverse("web:workspace", args=["agence-test"]),
-                           {"email": "x@example.test", "workspace_role": "member"})
+    response = client.post(
+        reverse("web:workspace", args=["agence-test"]),
+        {"email": "x@example.test", "workspace_role": "member"},
+    )
     assert response.status_code == 403
     assert not mail.outbox
 

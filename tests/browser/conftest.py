@@ -13,8 +13,14 @@ import pytest
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
-    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 
@@ -54,8 +60,8 @@ def pytest_runtest_makereport(item, call):  # type: ignore[no-untyped-def]
             try:
                 page.screenshot(path=str(target), full_page=True)
                 report.sections.append(("screenshot", str(target)))
-            except Exception:  # noqa: BLE001 - the page may be gone; the failure matters more
-                pass
+            except Exception as exc:  # noqa: BLE001 - the page may be gone; the failure matters
+                report.sections.append(("screenshot", f"not taken: {exc}"))
 
 
 @pytest.fixture

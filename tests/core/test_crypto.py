@@ -16,8 +16,10 @@ def _raw_credentials(account_id):
 
 
 def test_tokens_are_encrypted_at_rest(tenants):
-    creds = Credentials(handle="alpha.sandbox", secrets={"access_token": "very-secret-value",
-                                                         "refresh_token": "refresh-me"})
+    creds = Credentials(
+        handle="alpha.sandbox",
+        secrets={"access_token": "very-secret-value", "refresh_token": "refresh-me"},
+    )
     with brand_scope(tenants.brand_a):
         account = do_connect_account(tenants.brand_a, "sandbox", creds, tenants.owner)
         raw = _raw_credentials(account.pk)
@@ -27,13 +29,18 @@ def test_tokens_are_encrypted_at_rest(tenants):
 
 
 def test_refresh_never_drops_the_refresh_token(tenants):
-    creds = Credentials(handle="alpha.sandbox", secrets={"access_token": "old",
-                                                         "refresh_token": "keep-me"})
+    creds = Credentials(
+        handle="alpha.sandbox", secrets={"access_token": "old", "refresh_token": "keep-me"}
+    )
     with brand_scope(tenants.brand_a):
         account = do_connect_account(tenants.brand_a, "sandbox", creds, tenants.owner)
         # The network answered with a new access token but no refresh token.
-        do_store_refreshed_credentials(account, Credentials(
-            handle="alpha.sandbox", secrets={"access_token": "new", "refresh_token": ""}))
+        do_store_refreshed_credentials(
+            account,
+            Credentials(
+                handle="alpha.sandbox", secrets={"access_token": "new", "refresh_token": ""}
+            ),
+        )
         stored = SocialAccount.objects.get(pk=account.pk).credentials
     assert stored == {"access_token": "new", "refresh_token": "keep-me"}
 

@@ -15,8 +15,9 @@ def test_unhealthy_without_a_worker(client, db):
 def test_healthy_with_a_recent_heartbeat(client, db):
     now = timezone.now()
     Heartbeat.objects.create(worker_id="w1", hostname="h", pid=1, started_at=now, seen_at=now)
-    Heartbeat.objects.create(worker_id="old", hostname="h", pid=2, started_at=now,
-                             seen_at=now - timedelta(hours=1))
+    Heartbeat.objects.create(
+        worker_id="old", hostname="h", pid=2, started_at=now, seen_at=now - timedelta(hours=1)
+    )
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json()["worker"]["alive"] == 1

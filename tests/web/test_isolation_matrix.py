@@ -11,17 +11,16 @@ from collections.abc import Callable, Iterator
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.conftest import PASSWORD, ROLES
 from tribune.accounts.models import Brand
 from tribune.core.scope import brand_scope
 from tribune.networks.base import Credentials
 from tribune.networks.services import do_connect_account
-from tests.conftest import PASSWORD, ROLES
 
 
 def _account(brand: Brand) -> int:
     with brand_scope(brand):
-        return do_connect_account(brand, "sandbox", Credentials(handle=f"{brand.slug}.sb"),
-                                  None).pk
+        return do_connect_account(brand, "sandbox", Credentials(handle=f"{brand.slug}.sb"), None).pk
 
 
 # URL keyword → function creating an object of that kind in a brand and returning its id.
@@ -54,7 +53,8 @@ BRAND_URLS = brand_url_names()
 def test_the_matrix_covers_brand_urls():
     assert len(BRAND_URLS) >= 4, BRAND_URLS
     missing = {k for _n, keys in BRAND_URLS for k in keys if k != "brand_slug"} - set(
-        OBJECT_FACTORIES)
+        OBJECT_FACTORIES
+    )
     assert not missing, f"add an object factory for URL keywords: {sorted(missing)}"
 
 
@@ -92,7 +92,9 @@ def test_workspace_page_hidden_from_other_workspaces(client, tenants):
     assert client.get(reverse("web:workspace", args=[tenants.workspace.slug])).status_code == 404
     client.login(email=tenants.people["analyst"].email, password=PASSWORD)
     assert client.get(reverse("web:workspace", args=[tenants.workspace.slug])).status_code == 200
-    assert client.get(reverse("web:workspace", args=[tenants.other_workspace.slug])).status_code == 404
+    assert (
+        client.get(reverse("web:workspace", args=[tenants.other_workspace.slug])).status_code == 404
+    )
 
 
 def test_switching_to_a_foreign_brand_is_refused(client, tenants):

@@ -8,8 +8,8 @@ import time
 import httpx
 import pytest
 
-from tribune.accounts.models import User
 from tests.processes import env, free_port, log_tail, processes, wait_http
+from tribune.accounts.models import User
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -17,9 +17,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 def _login(base: str, client: httpx.Client, email: str, password: str) -> httpx.Response:
     page = client.get(f"{base}/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    return client.post(f"{base}/login/", data={"csrfmiddlewaretoken": token, "email": email,
-                                                "password": password},
-                       headers={"Referer": f"{base}/login/"})
+    return client.post(
+        f"{base}/login/",
+        data={"csrfmiddlewaretoken": token, "email": email, "password": password},
+        headers={"Referer": f"{base}/login/"},
+    )
 
 
 def test_two_web_and_two_worker_processes_share_one_database(tmp_path, is_postgres, settings):
@@ -41,8 +43,10 @@ def test_two_web_and_two_worker_processes_share_one_database(tmp_path, is_postgr
                 time.sleep(0.5)
             # A session opened on one web process is valid on the other.
             with httpx.Client(follow_redirects=False) as client:
-                assert _login(bases[0], client, "ops@example.test",
-                              "Ops password 2026").status_code == 302
+                assert (
+                    _login(bases[0], client, "ops@example.test", "Ops password 2026").status_code
+                    == 302
+                )
                 home = client.get(f"{bases[1]}/")
                 assert home.status_code == 200 and "ops" in home.text.lower()
             # Static files are served by the web processes.

@@ -7,9 +7,9 @@ from collections import Counter
 import pytest
 from django_tasks_db.models import DBTaskResult
 
+from tests.processes import env, log_tail, processes
 from tribune.worker.models import JobRun
 from tribune.worker.tasks import probe
-from tests.processes import env, log_tail, processes
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -21,8 +21,11 @@ def test_two_workers_never_run_a_scheduled_job_twice(tmp_path):
         for proc in procs:
             proc.wait(timeout=60)
     assert all(p.returncode == 0 for p in procs), log_tail(tmp_path)
-    slots = list(JobRun.objects.filter(job_name="worker.probe").order_by("slot")
-                 .values_list("slot", flat=True))
+    slots = list(
+        JobRun.objects.filter(job_name="worker.probe")
+        .order_by("slot")
+        .values_list("slot", flat=True)
+    )
     assert len(slots) >= 6, log_tail(tmp_path)
     gaps = [(b - a).total_seconds() for a, b in zip(slots, slots[1:], strict=False)]
     assert min(gaps) >= 0.99, gaps  # never two runs for one slot

@@ -8,17 +8,24 @@ from tribune.accounts.models import Brand, BrandRole, User, WorkspaceMembership
 
 
 class LoginForm(forms.Form):
-    email = forms.EmailField(label=_("Email address"),
-                             widget=forms.EmailInput(attrs={"autocomplete": "email",
-                                                            "autofocus": True}))
-    password = forms.CharField(label=_("Password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    email = forms.EmailField(
+        label=_("Email address"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
 
 
 class AcceptInvitationForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=150)
-    password = forms.CharField(label=_("Choose a password"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
 
     def __init__(self, *args, email: str = "", **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -32,17 +39,21 @@ class AcceptInvitationForm(forms.Form):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
-    workspace_role = forms.ChoiceField(label=_("Workspace role"),
-                                       choices=WorkspaceMembership.Role.choices,
-                                       initial=WorkspaceMembership.Role.MEMBER)
-    brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.none(),
-                                   required=False)
-    role = forms.ChoiceField(label=_("Role on this brand"), choices=BrandRole.Role.choices,
-                             required=False)
+    workspace_role = forms.ChoiceField(
+        label=_("Workspace role"),
+        choices=WorkspaceMembership.Role.choices,
+        initial=WorkspaceMembership.Role.MEMBER,
+    )
+    brand = forms.ModelChoiceField(label=_("Brand"), queryset=Brand.objects.none(), required=False)
+    role = forms.ChoiceField(
+        label=_("Role on this brand"), choices=BrandRole.Role.choices, required=False
+    )
 
     def __init__(self, *args, workspace=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        self.fields["brand"].queryset = workspace.brands.all() if workspace else Brand.objects.none()
+        self.fields["brand"].queryset = (
+            workspace.brands.all() if workspace else Brand.objects.none()
+        )
 
     def clean(self):  # type: ignore[no-untyped-def]
         data = super().clean()
@@ -52,8 +63,9 @@ class InviteForm(forms.Form):
 
 
 class ApiTokenForm(forms.Form):
-    name = forms.CharField(label=_("Token name"), max_length=100,
-                           help_text=_("For example: “reporting script”."))
+    name = forms.CharField(
+        label=_("Token name"), max_length=100, help_text=_("For example: “reporting script”.")
+    )
 
 
 class GrantRoleForm(forms.Form):

@@ -43,7 +43,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     language = models.CharField(
         _("language"), max_length=8, choices=[("fr", "Français"), ("en", "English")], default="fr"
     )
-    is_active = models.BooleanField(default=True)
+    is_active = models.BooleanField(default=True)  # type: ignore[misc]
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -51,7 +51,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: list[str] = []  # type: ignore[misc]
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -105,7 +105,9 @@ class Brand(models.Model):
         _("time zone"), max_length=64, default="Europe/Paris", validators=[validate_timezone]
     )
     language = models.CharField(
-        _("main language"), max_length=8, choices=[("fr", "Français"), ("en", "English")],
+        _("main language"),
+        max_length=8,
+        choices=[("fr", "Français"), ("en", "English")],
         default="fr",
     )
     approval_required = models.BooleanField(_("posts need approval"), default=True)
@@ -146,7 +148,8 @@ class Invitation(models.Model):
     workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField()
     workspace_role = models.CharField(
-        max_length=20, choices=WorkspaceMembership.Role.choices,
+        max_length=20,
+        choices=WorkspaceMembership.Role.choices,
         default=WorkspaceMembership.Role.MEMBER,
     )
     brand_roles = models.JSONField(default=list)  # [{"brand": id, "role": "..."}]

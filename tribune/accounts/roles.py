@@ -20,8 +20,17 @@ class Cap(StrEnum):
 
 ROLE_CAPS: dict[str, frozenset[Cap]] = {
     "strategist": frozenset(
-        {Cap.VIEW, Cap.DRAFT, Cap.APPROVE, Cap.MODERATE, Cap.COMMUNITY, Cap.STRATEGY,
-         Cap.REPORTS, Cap.ACCOUNTS, Cap.AUDIT}
+        {
+            Cap.VIEW,
+            Cap.DRAFT,
+            Cap.APPROVE,
+            Cap.MODERATE,
+            Cap.COMMUNITY,
+            Cap.STRATEGY,
+            Cap.REPORTS,
+            Cap.ACCOUNTS,
+            Cap.AUDIT,
+        }
     ),
     "community_manager": frozenset({Cap.VIEW, Cap.DRAFT, Cap.MODERATE, Cap.COMMUNITY, Cap.REPORTS}),
     "client_reviewer": frozenset({Cap.VIEW, Cap.APPROVE, Cap.REPORTS}),

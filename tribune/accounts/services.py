@@ -40,8 +40,13 @@ def do_create_workspace(name: str, slug: str, kind: str, owner: User) -> Workspa
     WorkspaceMembership.objects.create(
         workspace=workspace, user=owner, role=WorkspaceMembership.Role.OWNER
     )
-    record_audit("workspace.created", actor=owner, workspace=workspace, obj=workspace,
-                 after={"name": name, "slug": slug, "kind": kind})
+    record_audit(
+        "workspace.created",
+        actor=owner,
+        workspace=workspace,
+        obj=workspace,
+        after={"name": name, "slug": slug, "kind": kind},
+    )
     return workspace
 
 
@@ -50,8 +55,13 @@ def do_create_brand(workspace: Workspace, actor: User | None, **fields: Any) -> 
     brand = Brand(workspace=workspace, **fields)
     brand.full_clean()
     brand.save()
-    record_audit("brand.created", actor=actor, brand=brand, obj=brand,
-                 after={"name": brand.name, "slug": brand.slug, "timezone": brand.timezone})
+    record_audit(
+        "brand.created",
+        actor=actor,
+        brand=brand,
+        obj=brand,
+        after={"name": brand.name, "slug": brand.slug, "timezone": brand.timezone},
+    )
     return brand
 
 
@@ -60,8 +70,13 @@ def do_grant_brand_role(brand: Brand, user: User, role: str, actor: User | None)
     grant, created = BrandRole.objects.get_or_create(brand=brand, user=user, role=role)
     if created:
         WorkspaceMembership.objects.get_or_create(workspace=brand.workspace, user=user)
-        record_audit("brand.role_granted", actor=actor, brand=brand, obj=grant,
-                     after={"user": user.email, "role": role})
+        record_audit(
+            "brand.role_granted",
+            actor=actor,
+            brand=brand,
+            obj=grant,
+            after={"user": user.email, "role": role},
+        )
     return grant
 
 
@@ -69,8 +84,12 @@ def do_grant_brand_role(brand: Brand, user: User, role: str, actor: User | None)
 def do_revoke_brand_role(brand: Brand, user: User, role: str, actor: User | None) -> None:
     deleted, _rows = BrandRole.objects.filter(brand=brand, user=user, role=role).delete()
     if deleted:
-        record_audit("brand.role_revoked", actor=actor, brand=brand,
-                     before={"user": user.email, "role": role})
+        record_audit(
+            "brand.role_revoked",
+            actor=actor,
+            brand=brand,
+            before={"user": user.email, "role": role},
+        )
 
 
 def check_brand_roles(workspace: Workspace, brand_roles: list[dict[str, Any]]) -> None:
@@ -105,15 +124,26 @@ def do_invite(
         expires_at=timezone.now() + timedelta(days=settings.TRIBUNE_INVITATION_DAYS),
     )
     link = settings.SITE_URL + reverse("accounts:accept_invitation", args=[raw])
-    record_audit("invitation.sent", actor=actor, workspace=workspace, obj=invitation,
-                 after={"email": invitation.email, "brand_roles": brand_roles})
+    record_audit(
+        "invitation.sent",
+        actor=actor,
+        workspace=workspace,
+        obj=invitation,
+        after={"email": invitation.email, "brand_roles": brand_roles},
+    )
     transaction.on_commit(
         lambda: send_mail(
             _("Invitation to join %(workspace)s on Tribune") % {"workspace": workspace.name},
-            _("%(name)s invites you to join %(workspace)s on Tribune.\n\n"
-              "Accept the invitation: %(link)s\n\nThis link expires in %(days)s days.")
-            % {"name": actor.display_name, "workspace": workspace.name, "link": link,
-               "days": settings.TRIBUNE_INVITATION_DAYS},
+            _(
+                "%(name)s invites you to join %(workspace)s on Tribune.\n\n"
+                "Accept the invitation: %(link)s\n\nThis link expires in %(days)s days."
+            )
+            % {
+                "name": actor.display_name,
+                "workspace": workspace.name,
+                "link": link,
+                "days": settings.TRIBUNE_INVITATION_DAYS,
+            },
             None,
             [invitation.email],
         )
@@ -122,7 +152,9 @@ def do_invite(
 
 
 def find_invitation(raw: str) -> Invitation | None:
-    invitation = Invitation.objects.select_related("workspace").filter(token_hash=_hash(raw)).first()
+    invitation = (
+        Invitation.objects.select_related("workspace").filter(token_hash=_hash(raw)).first()
+    )
     if invitation is None or not invitation.is_usable:
         return None
     return invitation
@@ -137,15 +169,21 @@ def do_accept_invitation(invitation: Invitation, user: User) -> None:
     if not taken:
         raise InvitationError(_("This invitation has already been used."))
     membership, _created = WorkspaceMembership.objects.get_or_create(
-        workspace=invitation.workspace, user=user,
+        workspace=invitation.workspace,
+        user=user,
         defaults={"role": invitation.workspace_role},
     )
     for item in invitation.brand_roles:
         brand = Brand.objects.filter(pk=item["brand"], workspace=invitation.workspace).first()
         if brand is not None:
             BrandRole.objects.get_or_create(brand=brand, user=user, role=item["role"])
-    record_audit("invitation.accepted", actor=user, workspace=invitation.workspace,
-                 obj=invitation, after={"email": user.email})
+    record_audit(
+        "invitation.accepted",
+        actor=user,
+        workspace=invitation.workspace,
+        obj=invitation,
+        after={"email": user.email},
+    )
 
 
 @transaction.atomic

@@ -29,8 +29,11 @@ def login_view(request: HttpRequest) -> HttpResponse:
         ip = _client_ip(request)
         wait = throttle.login_blocked_for(email, ip)
         if wait:
-            form.add_error(None, _("Too many failed attempts. Try again in %(minutes)d minutes.")
-                           % {"minutes": max(1, round(wait / 60))})
+            form.add_error(
+                None,
+                _("Too many failed attempts. Try again in %(minutes)d minutes.")
+                % {"minutes": max(1, round(wait / 60))},
+            )
             status = 429
         else:
             user = authenticate(request, email=email, password=form.cleaned_data["password"])
@@ -47,11 +50,18 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                     target = ""
                 response = redirect(target or "web:home")
-                response.set_cookie("django_language", user.language,  # type: ignore[attr-defined]
-                                    samesite="Lax")
+                response.set_cookie(
+                    "django_language",
+                    user.language,  # type: ignore[attr-defined]
+                    samesite="Lax",
+                )
                 return response
-    return render(request, "accounts/login.html",
-                  {"form": form, "next": request.GET.get("next", "")}, status=status)
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": request.GET.get("next", "")},
+        status=status,
+    )
 
 
 @require_POST
@@ -71,20 +81,29 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
                 services.do_accept_invitation(invitation, existing)
                 messages.success(request, _("Welcome to %(ws)s.") % {"ws": invitation.workspace})
                 return redirect("web:home")
-            return render(request, "accounts/accept_invitation.html",
-                          {"invitation": invitation, "existing": True})
-        messages.info(request, _("Log in as %(email)s to accept the invitation.")
-                      % {"email": invitation.email})
+            return render(
+                request,
+                "accounts/accept_invitation.html",
+                {"invitation": invitation, "existing": True},
+            )
+        messages.info(
+            request,
+            _("Log in as %(email)s to accept the invitation.") % {"email": invitation.email},
+        )
         return redirect(f"/login/?next={request.path}")
     form = AcceptInvitationForm(request.POST or None, email=invitation.email)
     if request.method == "POST" and form.is_valid():
-        user = User.objects.create_user(invitation.email, form.cleaned_data["password"],
-                                        full_name=form.cleaned_data["full_name"])
+        user = User.objects.create_user(
+            invitation.email,
+            form.cleaned_data["password"],
+            full_name=form.cleaned_data["full_name"],
+        )
         services.do_accept_invitation(invitation, user)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect("web:home")
-    return render(request, "accounts/accept_invitation.html",
-                  {"invitation": invitation, "form": form})
+    return render(
+        request, "accounts/accept_invitation.html", {"invitation": invitation, "form": form}
+    )
 
 
 @login_required
@@ -102,14 +121,15 @@ def profile(request: HttpRequest) -> HttpResponse:
             _token, new_token = services.do_create_api_token(user, form.cleaned_data["name"])
             form = ApiTokenForm()
     tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
-    return render(request, "accounts/profile.html",
-                  {"form": form, "tokens": tokens, "new_token": new_token})
+    return render(
+        request, "accounts/profile.html", {"form": form, "tokens": tokens, "new_token": new_token}
+    )
 
 
 @login_required
 @require_POST
 def revoke_token(request: HttpRequest, token_id: int) -> HttpResponse:
-    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()
+    token = ApiToken.objects.filter(pk=token_id, user=request.user).first()  # type: ignore[misc]
     if token is None:
         raise Http404
     services.do_revoke_api_token(token, request.user)  # type: ignore[arg-type]

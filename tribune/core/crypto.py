@@ -59,6 +59,10 @@ def rotate_text(token: str) -> str:
 class EncryptedJSONField(models.TextField):
     """A dict stored as Fernet ciphertext. Never readable in a database dump."""
 
+    # Tell django-stubs what Python type the attribute holds.
+    _pyi_private_set_type: dict[str, Any]  # type: ignore[assignment]
+    _pyi_private_get_type: dict[str, Any]  # type: ignore[assignment]
+
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> Any:
         if value is None or value == "":
             return {}

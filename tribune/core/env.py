@@ -20,7 +20,9 @@ def env_str(name: str, default: str | None = None) -> str | None:
         try:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as exc:
-            raise ConfigError(f"{name}_FILE points at {file_path!r}, which cannot be read: {exc}")
+            raise ConfigError(
+                f"{name}_FILE points at {file_path!r}, which cannot be read: {exc}"
+            ) from None
     return os.environ.get(name, default)
 
 

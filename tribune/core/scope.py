@@ -79,8 +79,7 @@ class BrandScopedManager(models.Manager):
         scope = _current.get()
         if scope is None:
             raise ScopeError(
-                f"{self.model.__name__} is brand data: query it inside brand_scope() "
-                "or unscoped()."
+                f"{self.model.__name__} is brand data: query it inside brand_scope() or unscoped()."
             )
         qs = super().get_queryset()
         if scope.brand_ids is None:

@@ -35,8 +35,13 @@ def do_connect_account(
             "last_error": "",
         },
     )
-    record_audit("account.connected", actor=actor, brand=brand, obj=account,
-                 after={"network": network, "handle": credentials.handle})
+    record_audit(
+        "account.connected",
+        actor=actor,
+        brand=brand,
+        obj=account,
+        after={"network": network, "handle": credentials.handle},
+    )
     return account
 
 

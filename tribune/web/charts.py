@@ -9,8 +9,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 
-def line_chart(points: Sequence[tuple[datetime, float]], *, label: str, width: int = 560,
-               height: int = 160) -> SafeString:
+def line_chart(
+    points: Sequence[tuple[datetime, float]], *, label: str, width: int = 560, height: int = 160
+) -> SafeString:
     """A line with its min/max labelled; accessible name and a data table fallback."""
     if len(points) < 2:
         return format_html('<p class="muted">{}</p>', label)
@@ -28,16 +29,25 @@ def line_chart(points: Sequence[tuple[datetime, float]], *, label: str, width: i
     first, last = points[0][0], points[-1][0]
     return format_html(
         '<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-label="{label}">'
-        '<title>{label}</title>'
+        "<title>{label}</title>"
         '<polyline fill="none" stroke="currentColor" stroke-width="2" points="{path}"/>'
         '<text x="{pad}" y="14" class="axis">{high}</text>'
         '<text x="{pad}" y="{bottom}" class="axis">{low}</text>'
         '<text x="{pad}" y="{datey}" class="axis">{first}</text>'
         '<text x="{right}" y="{datey}" class="axis" text-anchor="end">{last}</text>'
         "</svg>",
-        w=width, h=height, label=label, path=path, pad=pad, high=f"{high:,.0f}", low=f"{low:,.0f}",
-        bottom=plot_bottom + 14, first=first.strftime("%d/%m"), last=last.strftime("%d/%m"),
-        right=width - pad, datey=height - 6,
+        w=width,
+        h=height,
+        label=label,
+        path=path,
+        pad=pad,
+        high=f"{high:,.0f}",
+        low=f"{low:,.0f}",
+        bottom=plot_bottom + 14,
+        first=first.strftime("%d/%m"),
+        last=last.strftime("%d/%m"),
+        right=width - pad,
+        datey=height - 6,
     )
 
 

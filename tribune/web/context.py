@@ -32,7 +32,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     access = getattr(request, "access", None)
     labels = dict(BrandRole.Role.choices)
     return {
-        "current_role_labels": sorted((r, labels.get(r, r)) for r in access.roles) if access else [],
+        "current_role_labels": sorted((r, labels.get(r, r)) for r in access.roles)
+        if access
+        else [],
         "nav_brands": brands,
         "nav_areas": AREAS,
         "current_brand": getattr(request, "brand", None),

@@ -9,8 +9,11 @@ urlpatterns = [
     path("switch-brand/", views.switch_brand, name="switch_brand"),
     path("b/<slug:brand_slug>/", views.dashboard, name="dashboard"),
     path("b/<slug:brand_slug>/accounts/", views.accounts, name="accounts"),
-    path("b/<slug:brand_slug>/accounts/<int:account_id>/", views.account_detail,
-         name="account_detail"),
+    path(
+        "b/<slug:brand_slug>/accounts/<int:account_id>/",
+        views.account_detail,
+        name="account_detail",
+    ),
     path("b/<slug:brand_slug>/team/", views.team, name="team"),
     path("w/<slug:workspace_slug>/", workspace_views.workspace, name="workspace"),
 ]

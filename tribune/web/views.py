@@ -10,7 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tribune.accounts.access import brands_for_user, brand_view
+from tribune.accounts.access import brand_view, brands_for_user
 from tribune.accounts.models import BrandRole
 from tribune.accounts.roles import Cap
 from tribune.networks.models import AccountSnapshot, SocialAccount
@@ -45,7 +45,8 @@ def switch_brand(request: HttpRequest) -> HttpResponse:
 
 def _follower_series(account: SocialAccount, since) -> list[tuple]:  # type: ignore[no-untyped-def]
     rows = AccountSnapshot.objects.filter(account=account, at__gte=since).values_list(
-        "at", "followers")
+        "at", "followers"
+    )
     return [(at, float(f)) for at, f in rows if f is not None]
 
 
@@ -59,13 +60,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         latest = series[-1][1] if series else None
         week_ago = [v for t, v in series if t <= timezone.now() - timedelta(days=7)]
         delta = (latest - week_ago[-1]) if latest is not None and week_ago else None
-        cards.append({
-            "account": account,
-            "followers": int(latest) if latest is not None else None,
-            "delta": int(delta) if delta is not None else None,
-            "chart": line_chart(series, label=_("Followers of %(handle)s over 30 days")
-                                % {"handle": account.handle}),
-        })
+        cards.append(
+            {
+                "account": account,
+                "followers": int(latest) if latest is not None else None,
+                "delta": int(delta) if delta is not None else None,
+                "chart": line_chart(
+                    series,
+                    label=_("Followers of %(handle)s over 30 days") % {"handle": account.handle},
+                ),
+            }
+        )
     return render(request, "web/dashboard.html", {"cards": cards})
 
 
@@ -81,12 +86,14 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
     if account is None:
         raise Http404(_("No such account."))
     snapshots = AccountSnapshot.objects.filter(account=account).order_by("-at")[:30]
-    return render(request, "web/account_detail.html",
-                  {"account": account, "snapshots": snapshots})
+    return render(request, "web/account_detail.html", {"account": account, "snapshots": snapshots})
 
 
 @brand_view(Cap.VIEW)
 def team(request: HttpRequest) -> HttpResponse:
-    roles = (BrandRole.objects.filter(brand=request.brand)  # type: ignore[attr-defined]
-             .select_related("user").order_by("user__email", "role"))
+    roles = (
+        BrandRole.objects.filter(brand=request.brand)  # type: ignore[attr-defined]
+        .select_related("user")
+        .order_by("user__email", "role")
+    )
     return render(request, "web/team.html", {"roles": roles})

@@ -22,19 +22,35 @@ def workspace(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             access_workspace_by_slug(request.user, workspace_slug, admin=True)  # type: ignore[arg-type]
         if form.is_valid():
             data = form.cleaned_data
-            brand_roles = [{"brand": data["brand"].pk, "role": data["role"]}] if data["brand"] else []
+            brand_roles = (
+                [{"brand": data["brand"].pk, "role": data["role"]}] if data["brand"] else []
+            )
             try:
-                services.do_invite(ws, data["email"], request.user,  # type: ignore[arg-type]
-                                   data["workspace_role"], brand_roles)
+                services.do_invite(
+                    ws,
+                    data["email"],
+                    request.user,  # type: ignore[arg-type]
+                    data["workspace_role"],
+                    brand_roles,
+                )
             except services.InvitationError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, _("Invitation sent to %(email)s.")
-                                 % {"email": data["email"]})
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": data["email"]}
+                )
                 return redirect("web:workspace", workspace_slug=ws.slug)
     members = WorkspaceMembership.objects.filter(workspace=ws).select_related("user")
     pending = Invitation.objects.filter(workspace=ws, accepted_at__isnull=True)
-    return render(request, "web/workspace.html", {
-        "workspace": ws, "is_admin": is_admin, "form": form, "members": members,
-        "pending": pending if is_admin else [], "brands": ws.brands.all(),
-    })
+    return render(
+        request,
+        "web/workspace.html",
+        {
+            "workspace": ws,
+            "is_admin": is_admin,
+            "form": form,
+            "members": members,
+            "pending": pending if is_admin else [],
+            "brands": ws.brands.all(),
+        },
+    )

@@ -35,7 +35,5 @@ class JobRun(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["job_name", "slot"], name="uniq_job_slot")
-        ]
+        constraints = [models.UniqueConstraint(fields=["job_name", "slot"], name="uniq_job_slot")]
         indexes = [models.Index(fields=["job_name", "-slot"])]

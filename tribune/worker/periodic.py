@@ -70,11 +70,13 @@ def tick(worker_id: str, now: datetime | None = None) -> list[str]:
                 continue
             try:
                 with transaction.atomic():
-                    JobRun.objects.create(job_name=job.name, slot=job.next_run_at,
-                                          worker_id=worker_id)
+                    JobRun.objects.create(
+                        job_name=job.name, slot=job.next_run_at, worker_id=worker_id
+                    )
             except IntegrityError:
-                logger.warning("Slot %s of %s already ran; not enqueued again.",
-                               job.next_run_at, job.name)
+                logger.warning(
+                    "Slot %s of %s already ran; not enqueued again.", job.next_run_at, job.name
+                )
                 continue
             task_obj = REGISTRY[job.name].task
             transaction.on_commit(task_obj.enqueue)

@@ -47,8 +47,13 @@ class TribuneWorker:
         self.tasks_run = 0
         # django-tasks-db's own runner records success/failure and sends the signals.
         self._runner = DBWorker(
-            queue_names=self.queues, interval=idle_sleep, batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id=self.worker_id,
+            queue_names=self.queues,
+            interval=idle_sleep,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=self.worker_id,
             excluded_queue_names=[],
         )
 
@@ -56,10 +61,19 @@ class TribuneWorker:
         now = timezone.now()
         Heartbeat.objects.update_or_create(
             worker_id=self.worker_id,
-            defaults={"hostname": socket.gethostname(), "pid": os.getpid(), "seen_at": now,
-                      "tasks_run": self.tasks_run},
-            create_defaults={"hostname": socket.gethostname(), "pid": os.getpid(),
-                             "seen_at": now, "started_at": now, "tasks_run": self.tasks_run},
+            defaults={
+                "hostname": socket.gethostname(),
+                "pid": os.getpid(),
+                "seen_at": now,
+                "tasks_run": self.tasks_run,
+            },
+            create_defaults={
+                "hostname": socket.gethostname(),
+                "pid": os.getpid(),
+                "seen_at": now,
+                "started_at": now,
+                "tasks_run": self.tasks_run,
+            },
         )
 
     def claim_one(self) -> DBTaskResult | None:

@@ -36,8 +36,19 @@ class SandboxConnector(Connector):
     label = "Sandbox"
     is_sandbox = True
     capabilities = frozenset(
-        {"publish", "delete", "threads", "first_comment", "mentions", "replies", "dms",
-         "account_metrics", "post_metrics", "refresh", "media"}
+        {
+            "publish",
+            "delete",
+            "threads",
+            "first_comment",
+            "mentions",
+            "replies",
+            "dms",
+            "account_metrics",
+            "post_metrics",
+            "refresh",
+            "media",
+        }
     )
     limits = TextLimits(max_length=500, max_media=4, counts_graphemes=True)
 
@@ -66,20 +77,32 @@ class SandboxConnector(Connector):
             raise Rejected(f"Sandbox posts are limited to {self.limits.max_length} characters.")
         reply_to = self._post(post.reply_to.remote_id) if post.reply_to else None
         created = Post.objects.create(
-            author=profile, text=text, lang=post.language, created_at=timezone.now(),
-            reply_to=reply_to, root=(reply_to.root or reply_to) if reply_to else None,
-            idempotency_key=post.idempotency_key, media_count=len(post.media),
+            author=profile,
+            text=text,
+            lang=post.language,
+            created_at=timezone.now(),
+            reply_to=reply_to,
+            root=(reply_to.root or reply_to) if reply_to else None,
+            idempotency_key=post.idempotency_key,
+            media_count=len(post.media),
         )
         if reply_to is not None:
             Post.objects.filter(pk=reply_to.pk).update(reply_count=reply_to.reply_count + 1)
             if reply_to.author_id != profile.pk:
-                Event.objects.create(kind="reply", actor=profile, target=reply_to.author,
-                                     post=created, subject=reply_to, created_at=created.created_at)
+                Event.objects.create(
+                    kind="reply",
+                    actor=profile,
+                    target=reply_to.author,
+                    post=created,
+                    subject=reply_to,
+                    created_at=created.created_at,
+                )
         return self._published(created)
 
     def _published(self, post: Post) -> PublishedPost:
-        return PublishedPost(remote_id=str(post.remote_id), url=post_url(post),
-                             published_at=post.created_at)
+        return PublishedPost(
+            remote_id=str(post.remote_id), url=post_url(post), published_at=post.created_at
+        )
 
     def delete(self, ref: RemoteRef) -> None:
         post = self._post(ref.remote_id)
@@ -90,10 +113,12 @@ class SandboxConnector(Connector):
     def find_published(
         self, idempotency_key: str, text: str, since: datetime
     ) -> PublishedPost | None:
-        mine = Post.objects.filter(author=self._profile(), deleted_at__isnull=True,
-                                   created_at__gte=since)
-        found = (mine.filter(idempotency_key=idempotency_key).first() if idempotency_key
-                 else None) or mine.filter(text=text.strip()).order_by("created_at").first()
+        mine = Post.objects.filter(
+            author=self._profile(), deleted_at__isnull=True, created_at__gte=since
+        )
+        found = (
+            mine.filter(idempotency_key=idempotency_key).first() if idempotency_key else None
+        ) or mine.filter(text=text.strip()).order_by("created_at").first()
         return self._published(found) if found else None
 
     def fetch_inbound(self, cursor: str = "", limit: int = 100) -> InboundPage:
@@ -109,8 +134,12 @@ class SandboxConnector(Connector):
     def _item(self, event: Event) -> InboundItem:
         actor = event.actor
         author = RemoteAuthor(
-            remote_id=actor.handle, handle=actor.handle, display_name=actor.display_name,
-            followers=actor.base_followers + actor.followers.count(), bio=actor.bio, lang=actor.lang,
+            remote_id=actor.handle,
+            handle=actor.handle,
+            display_name=actor.display_name,
+            followers=actor.base_followers + actor.followers.count(),
+            bio=actor.bio,
+            lang=actor.lang,
         )
         post = event.post
         subject = event.subject
@@ -121,8 +150,9 @@ class SandboxConnector(Connector):
             created_at=event.created_at,
             text=post.text if post else "",
             url=post_url(post) if post else "",
-            in_reply_to=str(post.reply_to.remote_id) if post and post.reply_to else (
-                str(subject.remote_id) if subject else ""),
+            in_reply_to=str(post.reply_to.remote_id)
+            if post and post.reply_to
+            else (str(subject.remote_id) if subject else ""),
             root_id=str(post.root.remote_id) if post and post.root else "",
             raw={"event_id": event.pk, "lang": post.lang if post else actor.lang},
         )
@@ -145,9 +175,16 @@ class SandboxConnector(Connector):
                 continue
         now = timezone.now()
         return [
-            PostMetrics(remote_id=str(p.remote_id), at=now, likes=p.likes, replies=p.reply_count,
-                        reposts=p.reposts, quotes=p.quotes, impressions=p.impressions,
-                        link_clicks=p.link_clicks)
+            PostMetrics(
+                remote_id=str(p.remote_id),
+                at=now,
+                likes=p.likes,
+                replies=p.reply_count,
+                reposts=p.reposts,
+                quotes=p.quotes,
+                impressions=p.impressions,
+                link_clicks=p.link_clicks,
+            )
             for p in Post.objects.filter(remote_id__in=ids)
         ]
 

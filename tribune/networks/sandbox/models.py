@@ -69,7 +69,9 @@ class Event(models.Model):
     kind = models.CharField(max_length=10, choices=[(k, k) for k in KINDS])
     actor = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="+")
     target = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="events")
-    post = models.ForeignKey(Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(
+        Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     subject = models.ForeignKey(
         Post, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )

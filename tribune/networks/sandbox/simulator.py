@@ -9,8 +9,7 @@ from __future__ import annotations
 import math
 import random
 import zoneinfo
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
 
@@ -24,7 +23,7 @@ PARIS = zoneinfo.ZoneInfo("Europe/Paris")
 
 
 def floor_hour(moment: datetime) -> datetime:
-    return moment.astimezone(dt_timezone.utc).replace(minute=0, second=0, microsecond=0)
+    return moment.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
 
 
 def _poisson(rng: random.Random, lam: float) -> int:
@@ -49,9 +48,15 @@ def _diurnal(moment: datetime) -> float:
 def ensure_audience(start: datetime) -> list[Profile]:
     existing = {p.handle: p for p in Profile.objects.filter(is_brand=False)}
     missing = [
-        Profile(handle=p.handle, display_name=p.display_name, lang=p.lang, bio=p.bio,
-                base_followers=p.base_followers, influence=p.influence,
-                created_at=start - timedelta(days=365))
+        Profile(
+            handle=p.handle,
+            display_name=p.display_name,
+            lang=p.lang,
+            bio=p.bio,
+            base_followers=p.base_followers,
+            influence=p.influence,
+            created_at=start - timedelta(days=365),
+        )
         for p in generate_people(AUDIENCE_SEED)
         if p.handle not in existing
     ]
@@ -61,18 +66,33 @@ def ensure_audience(start: datetime) -> list[Profile]:
 
 @transaction.atomic
 def ensure_brand_profile(
-    handle: str, display_name: str, lang: str, *, seed: int, start: datetime,
-    products: list[str], base_followers: int = 1200,
+    handle: str,
+    display_name: str,
+    lang: str,
+    *,
+    seed: int,
+    start: datetime,
+    products: list[str],
+    base_followers: int = 1200,
 ) -> Profile:
     profile, _created = Profile.objects.get_or_create(
         handle=handle,
-        defaults={"display_name": display_name, "lang": lang, "is_brand": True,
-                  "base_followers": base_followers, "created_at": start},
+        defaults={
+            "display_name": display_name,
+            "lang": lang,
+            "is_brand": True,
+            "base_followers": base_followers,
+            "created_at": start,
+        },
     )
     Clock.objects.get_or_create(
         profile=profile,
-        defaults={"seed": seed, "simulated_until": floor_hour(start),
-                  "brand_name": display_name, "products": products},
+        defaults={
+            "seed": seed,
+            "simulated_until": floor_hour(start),
+            "brand_name": display_name,
+            "products": products,
+        },
     )
     ensure_audience(start)
     return profile
@@ -111,15 +131,17 @@ def _simulate_hour(clock: Clock, hour: datetime, people: list[Profile]) -> None:
         template = rng.choice(texts.MENTIONS[lang][_tone(rng)])
         text = template.format(handle=f"@{brand.handle}", product=product())
         post = Post.objects.create(author=person, text=text, lang=lang, created_at=at())
-        events.append(Event(kind="mention", actor=person, target=brand, post=post,
-                            created_at=post.created_at))
+        events.append(
+            Event(kind="mention", actor=person, target=brand, post=post, created_at=post.created_at)
+        )
 
     if rng.random() < 0.04 * activity:
         person = _pick(rng, people, brand.lang)
         text = rng.choice(texts.DMS[person.lang]).format(order=f"#{rng.randint(10000, 99999)}")
         post = Post.objects.create(author=person, text=text, lang=person.lang, created_at=at())
-        events.append(Event(kind="dm", actor=person, target=brand, post=post,
-                            created_at=post.created_at))
+        events.append(
+            Event(kind="dm", actor=person, target=brand, post=post, created_at=post.created_at)
+        )
 
     # Conversations between audience members build the interaction graph (opinion leaders).
     hubs = [p for p in people if p.influence > 0.5] or people[:3]
@@ -129,10 +151,12 @@ def _simulate_hour(clock: Clock, hour: datetime, people: list[Profile]) -> None:
         if other.pk == author.pk:
             continue
         text = rng.choice(texts.CHATTER[author.lang]).format(
-            other=f"@{other.handle}", brand=clock.brand_name, product=product())
+            other=f"@{other.handle}", brand=clock.brand_name, product=product()
+        )
         post = Post.objects.create(author=author, text=text, lang=author.lang, created_at=at())
-        events.append(Event(kind="mention", actor=author, target=other, post=post,
-                            created_at=post.created_at))
+        events.append(
+            Event(kind="mention", actor=author, target=other, post=post, created_at=post.created_at)
+        )
 
     _react_to_brand_posts(rng, clock, hour, people, activity, events, at)
     Event.objects.bulk_create(sorted(events, key=lambda e: e.created_at))
@@ -141,7 +165,9 @@ def _simulate_hour(clock: Clock, hour: datetime, people: list[Profile]) -> None:
 def _react_to_brand_posts(rng, clock, hour, people, activity, events, at) -> None:  # type: ignore[no-untyped-def]
     brand = clock.profile
     recent = Post.objects.filter(
-        author=brand, deleted_at__isnull=True, created_at__gt=hour - timedelta(hours=48),
+        author=brand,
+        deleted_at__isnull=True,
+        created_at__gt=hour - timedelta(hours=48),
         created_at__lt=hour + HOUR,
     )
     audience_size = brand.base_followers + Follow.objects.filter(followee=brand).count()
@@ -158,16 +184,37 @@ def _react_to_brand_posts(rng, clock, hour, people, activity, events, at) -> Non
             post.link_clicks += _poisson(rng, 1.2 * decay)
         for kind, count in (("like", likes), ("repost", reposts)):
             for _ in range(count):
-                events.append(Event(kind=kind, actor=_pick(rng, people, brand.lang),
-                                    target=brand, subject=post, created_at=at()))
+                events.append(
+                    Event(
+                        kind=kind,
+                        actor=_pick(rng, people, brand.lang),
+                        target=brand,
+                        subject=post,
+                        created_at=at(),
+                    )
+                )
         for _ in range(replies):
             person = _pick(rng, people, brand.lang)
             text = rng.choice(texts.REPLIES[person.lang][_tone(rng)])
-            reply = Post.objects.create(author=person, text=text, lang=person.lang,
-                                        created_at=at(), reply_to=post, root=post.root or post)
+            reply = Post.objects.create(
+                author=person,
+                text=text,
+                lang=person.lang,
+                created_at=at(),
+                reply_to=post,
+                root=post.root or post,
+            )
             post.reply_count += 1
-            events.append(Event(kind="reply", actor=person, target=brand, post=reply,
-                                subject=post, created_at=reply.created_at))
+            events.append(
+                Event(
+                    kind="reply",
+                    actor=person,
+                    target=brand,
+                    post=reply,
+                    subject=post,
+                    created_at=reply.created_at,
+                )
+            )
         post.save(update_fields=["likes", "reposts", "impressions", "link_clicks", "reply_count"])
 
 
@@ -202,14 +249,17 @@ def seed_brand_posts(profile: Profile, start: datetime, end: datetime, per_day: 
     day = floor_hour(start).replace(hour=0)
     while day < end:
         for _ in range(_poisson(rng, per_day)):
-            when = day + timedelta(hours=rng.choice([8, 10, 12, 17, 19]), minutes=rng.randint(0, 59))
+            when = day + timedelta(
+                hours=rng.choice([8, 10, 12, 17, 19]), minutes=rng.randint(0, 59)
+            )
             if start <= when < end:
                 text = rng.choice(texts.BRAND_POSTS[profile.lang]).format(
                     product=rng.choice(clock.products or ["nos produits"]),
                     link=f"https://example.com/{rng.randint(100, 999)}",
                 )
                 Post.objects.get_or_create(
-                    author=profile, idempotency_key=f"seed-{int(when.timestamp())}",
+                    author=profile,
+                    idempotency_key=f"seed-{int(when.timestamp())}",
                     defaults={"text": text, "lang": profile.lang, "created_at": when},
                 )
                 created += 1

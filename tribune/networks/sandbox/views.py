@@ -11,8 +11,11 @@ from tribune.networks.sandbox.models import Post
 
 
 def post_page(request: HttpRequest, remote_id: uuid.UUID) -> HttpResponse:
-    post = (Post.objects.select_related("author", "reply_to__author")
-            .filter(remote_id=remote_id, deleted_at__isnull=True).first())
+    post = (
+        Post.objects.select_related("author", "reply_to__author")
+        .filter(remote_id=remote_id, deleted_at__isnull=True)
+        .first()
+    )
     if post is None:
         raise Http404("No such sandbox post.")
     replies = post.replies.filter(deleted_at__isnull=True).select_related("author")[:50]

@@ -28,7 +28,7 @@ class Command(BaseCommand):
         url = f"http://{host or '127.0.0.1'}:{port}/"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS(f"Tribune demo ready: {url}"))
-        self.stdout.write("Logins (password for all: %s):" % result.logins[0][1])
+        self.stdout.write(f"Logins (password for all: {result.logins[0][1]}):")
         for email, _password, what in result.logins:
             self.stdout.write(f"  {email:<34} {what}")
         self.stdout.write(f"Data: {settings.DATABASES['default']['NAME']}")

@@ -16,10 +16,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("TRIBUNE_BIND", "127.0.0.1:8000"))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("TRIBUNE_WEB_WORKERS", "2")))
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("TRIBUNE_WEB_THREADS", "4")))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("TRIBUNE_WEB_WORKERS", "2"))
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("TRIBUNE_WEB_THREADS", "4"))
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         workers = 1 if self.embedded_worker else options["workers"]

@@ -16,11 +16,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--queues", default="*", help="Comma-separated queues, * for all.")
-        parser.add_argument("--no-scheduler", action="store_true",
-                            help="Only run tasks; another worker drives periodic jobs.")
+        parser.add_argument(
+            "--no-scheduler",
+            action="store_true",
+            help="Only run tasks; another worker drives periodic jobs.",
+        )
         parser.add_argument("--worker-id", default=None)
-        parser.add_argument("--max-seconds", type=float, default=None,
-                            help="Stop after this many seconds (tests, batch use).")
+        parser.add_argument(
+            "--max-seconds",
+            type=float,
+            default=None,
+            help="Stop after this many seconds (tests, batch use).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         worker = TribuneWorker(
