@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import httpx
@@ -23,20 +21,9 @@ if str(ROOT) not in sys.path:  # ``tests.peers`` lives beside the tests, not in 
     sys.path.insert(0, str(ROOT))
 
 from tests.peers import bluesky as bluesky_peer  # noqa: E402
+from tests.peers import peer_unavailable  # noqa: E402
 from tribune.networks.base import Credentials  # noqa: E402
 from tribune.networks.bluesky.connector import BlueskyConnector  # noqa: E402
-
-
-def peers_required() -> bool:
-    return bool(os.environ.get("CI")) or os.environ.get("TRIBUNE_REQUIRE_PEERS") == "1"
-
-
-def _unavailable(reason: str) -> None:
-    if peers_required():
-        pytest.fail(f"Peer required (CI or TRIBUNE_REQUIRE_PEERS=1) but unavailable: {reason}")
-    message = f"PEER SKIPPED — Bluesky network unavailable: {reason}"
-    warnings.warn(message, stacklevel=2)
-    pytest.skip(message)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +33,7 @@ def bluesky_network():
         manager = bluesky_peer.running_network()
         network = manager.__enter__()
     except bluesky_peer.PeerUnavailable as exc:
-        _unavailable(str(exc))
+        peer_unavailable("Bluesky network", str(exc))
     # PeerStartFailed propagates: an installed peer that does not start is a real failure.
     try:
         yield network
