@@ -54,7 +54,9 @@ class HashtagLimit:
         f.check_keys(data, {"default", "per_network", "severity"})
         return cls(
             default=data.get("default"),
-            per_network=f.mapping(data.get("per_network", {}), "per_network"),
+            per_network=_network_limits(
+                f.mapping(data.get("per_network", {}), "per_network"), "per_network"
+            ),
             severity=data.get("severity", "warn"),
         )
 
@@ -142,7 +144,9 @@ class LanguageRule:
         f.check_keys(data, {"allowed", "per_account", "severity"})
         return cls(
             allowed=data.get("allowed", ()),
-            per_account=f.mapping(data.get("per_account", {}), "per_account"),
+            per_account=_account_languages(
+                f.mapping(data.get("per_account", {}), "per_account"), "per_account"
+            ),
             severity=data.get("severity", "warn"),
         )
 

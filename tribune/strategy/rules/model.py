@@ -41,6 +41,7 @@ class CharterRules:
 
     def __post_init__(self) -> None:
         # Direct construction in Python gets the same checks as JSON: right types, tuples.
+        kind: type
         for name, kind in (
             ("banned_terms", TermRule),
             ("competitors", TermRule),
