@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from atproto import models
+from atproto_client.models.app.bsky.notification.list_notifications import Notification
 
 from tribune.networks.base import InboundItem, InboundKind, RemoteAuthor
 
@@ -30,8 +30,6 @@ KINDS: dict[str, InboundKind] = {
 }
 MAX_PAGES = 20
 WEB_APP = "https://bsky.app"
-
-Notification = models.AppBskyNotificationListNotifications.Notification
 
 
 @dataclass(frozen=True)
