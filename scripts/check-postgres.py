@@ -10,8 +10,10 @@ try:
         version = conn.execute("SHOW server_version").fetchone()[0]
 except psycopg.Error as exc:
     print(f"PostgreSQL is unreachable at {url}: {exc}".strip(), file=sys.stderr)
-    print("The suite runs every database test on PostgreSQL too. Start it, set "
-          "TRIBUNE_TEST_POSTGRES_URL, or (outside CI only) TRIBUNE_SKIP_POSTGRES=1.",
-          file=sys.stderr)
+    print(
+        "The suite runs every database test on PostgreSQL too. Start it, set "
+        "TRIBUNE_TEST_POSTGRES_URL, or (outside CI only) TRIBUNE_SKIP_POSTGRES=1.",
+        file=sys.stderr,
+    )
     sys.exit(1)
 print(f"PostgreSQL {version} reachable for the test suite.")

@@ -27,8 +27,12 @@ def database_url() -> str:
 
 
 def env(**extra: str) -> dict[str, str]:
-    base = {**os.environ, "DATABASE_URL": database_url(), "PYTHONUNBUFFERED": "1",
-            "SECRET_KEY": "test-secret-key-for-subprocesses-0123456789"}
+    base = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "PYTHONUNBUFFERED": "1",
+        "SECRET_KEY": "test-secret-key-for-subprocesses-0123456789",
+    }
     base.update(extra)
     return base
 
@@ -40,15 +44,23 @@ def free_port() -> int:
 
 
 @contextmanager
-def processes(commands: list[list[str]], environ: dict[str, str], log_dir: Path
-              ) -> Iterator[list[subprocess.Popen]]:
+def processes(
+    commands: list[list[str]], environ: dict[str, str], log_dir: Path
+) -> Iterator[list[subprocess.Popen]]:
     procs = []
     try:
         for index, args in enumerate(commands):
             log = open(log_dir / f"proc-{index}.log", "wb")  # noqa: SIM115
-            procs.append(subprocess.Popen([*TRIBUNE, *args], cwd=ROOT, env=environ,
-                                          stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    [*TRIBUNE, *args],
+                    cwd=ROOT,
+                    env=environ,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         yield procs
     finally:
         for proc in procs:
@@ -76,5 +88,7 @@ def wait_http(url: str, timeout: float = 30.0, status: int | None = None) -> htt
 
 
 def log_tail(log_dir: Path) -> str:
-    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                     for p in sorted(log_dir.glob("proc-*.log")))
+    return "\n".join(
+        f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
+        for p in sorted(log_dir.glob("proc-*.log"))
+    )

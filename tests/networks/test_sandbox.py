@@ -3,30 +3,34 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tribune.networks.base import PostRequest, Rejected, RemoteRef
+from tribune.networks.base import Credentials, PostRequest, Rejected, RemoteRef
 from tribune.networks.registry import connector_class
 from tribune.networks.sandbox import simulator
 from tribune.networks.sandbox.connector import SandboxConnector
 from tribune.networks.sandbox.models import Event, Follow, Profile
-from tribune.networks.base import Credentials
 
 
 @pytest.fixture
 def brand_profile(db):
     start = simulator.floor_hour(timezone.now() - timedelta(days=2))
-    return simulator.ensure_brand_profile("acme.sandbox", "Acme", "fr", seed=3, start=start,
-                                          products=["la box"], base_followers=100)
+    return simulator.ensure_brand_profile(
+        "acme.sandbox", "Acme", "fr", seed=3, start=start, products=["la box"], base_followers=100
+    )
 
 
 def _events(profile):
-    return list(Event.objects.filter(target=profile).order_by("created_at", "kind", "actor_id")
-                .values_list("kind", "actor__handle", "created_at", "post__text"))
+    return list(
+        Event.objects.filter(target=profile)
+        .order_by("created_at", "kind", "actor_id")
+        .values_list("kind", "actor__handle", "created_at", "post__text")
+    )
 
 
 def test_an_hour_is_simulated_once(db):
     start = simulator.floor_hour(timezone.now() - timedelta(days=3))
-    one = simulator.ensure_brand_profile("one.sandbox", "Un", "fr", seed=11, start=start,
-                                         products=["x"])
+    one = simulator.ensure_brand_profile(
+        "one.sandbox", "Un", "fr", seed=11, start=start, products=["x"]
+    )
     assert simulator.advance(one, start + timedelta(hours=30)) == 30
     count = Event.objects.filter(target=one).count()
     assert count > 10
@@ -38,8 +42,9 @@ def test_an_hour_is_simulated_once(db):
 
 def test_same_seed_same_handle_same_history(db, django_db_blocker):
     start = simulator.floor_hour(timezone.now() - timedelta(days=2))
-    profile = simulator.ensure_brand_profile("det.sandbox", "Det", "fr", seed=5, start=start,
-                                             products=["y"])
+    profile = simulator.ensure_brand_profile(
+        "det.sandbox", "Det", "fr", seed=5, start=start, products=["y"]
+    )
     simulator.advance(profile, start + timedelta(hours=20))
     history = _events(profile)
     # Wipe and replay in small steps.
@@ -70,8 +75,10 @@ def test_connector_publish_reconcile_inbound_metrics(brand_profile):
     assert published.url.endswith(published.remote_id)
     # Reconciliation finds it by key, or by text.
     assert connector.find_published("k1", "", before).remote_id == published.remote_id
-    assert connector.find_published("", "Bonjour la communauté", before).remote_id == \
-        published.remote_id
+    assert (
+        connector.find_published("", "Bonjour la communauté", before).remote_id
+        == published.remote_id
+    )
     assert connector.find_published("other", "autre", before) is None
     # Audience reacts over the next hours.
     simulator.advance(brand_profile, timezone.now() + timedelta(hours=6))
@@ -87,15 +94,17 @@ def test_connector_publish_reconcile_inbound_metrics(brand_profile):
 def test_replies_are_threaded_and_delete_works(brand_profile):
     connector = SandboxConnector(Credentials(handle="acme.sandbox"))
     root = connector.publish(PostRequest(text="1/2 un fil", idempotency_key="t1"))
-    reply = connector.publish(PostRequest(text="2/2 la suite", idempotency_key="t2",
-                                          reply_to=RemoteRef(root.remote_id)))
+    reply = connector.publish(
+        PostRequest(text="2/2 la suite", idempotency_key="t2", reply_to=RemoteRef(root.remote_id))
+    )
     from tribune.networks.sandbox.models import Post
 
     assert str(Post.objects.get(remote_id=reply.remote_id).reply_to.remote_id) == root.remote_id
     connector.delete(RemoteRef(root.remote_id))
     with pytest.raises(Rejected):
-        connector.publish(PostRequest(text="réponse", idempotency_key="t3",
-                                      reply_to=RemoteRef(root.remote_id)))
+        connector.publish(
+            PostRequest(text="réponse", idempotency_key="t3", reply_to=RemoteRef(root.remote_id))
+        )
 
 
 def test_too_long_post_is_rejected_with_a_reason(brand_profile):

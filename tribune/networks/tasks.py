@@ -25,15 +25,20 @@ def snapshot_account(account_id: int) -> bool:
             metrics = account.connector().fetch_account_metrics()
         except AuthExpired as exc:
             SocialAccount.objects.filter(pk=account.pk).update(
-                status=SocialAccount.Status.NEEDS_REAUTH, last_error=exc.message)
+                status=SocialAccount.Status.NEEDS_REAUTH, last_error=exc.message
+            )
             return False
         except NetworkError as exc:
             logger.warning("Metrics of %s failed: %s", account, exc.message)
             SocialAccount.objects.filter(pk=account.pk).update(last_error=exc.message)
             return False
         AccountSnapshot.objects.create(
-            account=account, brand=account.brand, at=metrics.at, followers=metrics.followers,
-            following=metrics.following, posts=metrics.posts,
+            account=account,
+            brand=account.brand,
+            at=metrics.at,
+            followers=metrics.followers,
+            following=metrics.following,
+            posts=metrics.posts,
         )
     return True
 
@@ -42,8 +47,11 @@ def snapshot_account(account_id: int) -> bool:
 @task()
 def snapshot_all_accounts() -> int:
     with unscoped():
-        ids = list(SocialAccount.objects.filter(status=SocialAccount.Status.ACTIVE)
-                   .values_list("id", flat=True))
+        ids = list(
+            SocialAccount.objects.filter(status=SocialAccount.Status.ACTIVE).values_list(
+                "id", flat=True
+            )
+        )
     for account_id in ids:
         snapshot_account.enqueue(account_id)
     return len(ids)
