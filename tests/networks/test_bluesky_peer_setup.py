@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import socket
 import subprocess
 import time
 from contextlib import nullcontext
@@ -64,3 +65,19 @@ def test_install_is_a_fast_no_op_once_installed(bluesky_network):
     node = done.stdout.strip()
     version = subprocess.run([node, "--version"], capture_output=True, text=True, check=True)
     assert version.stdout.startswith("v22.")
+
+
+@pytest.mark.peer
+def test_a_taken_port_fails_with_a_clear_message_and_cleans_up(monkeypatch):
+    try:
+        peer.install()
+    except peer.PeerUnavailable as exc:
+        peer_unavailable("Bluesky network", str(exc))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        monkeypatch.setenv("ATP_PDS_PORT", str(taken.getsockname()[1]))
+        expected = pytest.raises(peer.PeerStartFailed, match="port is already in use")
+        with expected as caught, peer.running_network(ready_timeout=60):
+            pass
+    assert "EADDRINUSE" in str(caught.value)  # the log tail is in the message

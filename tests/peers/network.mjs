@@ -25,6 +25,17 @@ const { TestNetwork } = await import(pathToFileURL(devEnvMain).href)
 // util.js is not in the package's exports map; import it by path.
 const { mockMailer } = await import(pathToFileURL(path.join(path.dirname(devEnvMain), 'util.js')).href)
 
+// dev-env's servers call listen(port) with no host, i.e. on every interface, and it has
+// known admin passwords: keep them on loopback by giving such calls a default host.
+const listen = net.Server.prototype.listen
+net.Server.prototype.listen = function (...args) {
+  if (typeof args[0] === 'number' && typeof args[1] !== 'string') args.splice(1, 0, '127.0.0.1')
+  else if (args[0] && typeof args[0] === 'object' && 'port' in args[0] && !args[0].host) {
+    args[0] = { ...args[0], host: '127.0.0.1' }
+  }
+  return listen.apply(this, args)
+}
+
 const freePort = () =>
   new Promise((resolve, reject) => {
     const server = net.createServer()
