@@ -71,3 +71,13 @@ class ApiTokenForm(forms.Form):
 class GrantRoleForm(forms.Form):
     email = forms.EmailField(label=_("Email address of a workspace member"))
     role = forms.ChoiceField(label=_("Role"), choices=BrandRole.Role.choices)
+
+
+class BrandForm(forms.ModelForm):
+    class Meta:
+        model = Brand
+        fields = ["name", "slug", "description", "timezone", "language", "approval_required"]
+        help_texts = {
+            "slug": _("Used in addresses: lowercase letters, digits and hyphens."),
+            "timezone": _("An IANA name such as Europe/Paris or America/Montreal."),
+        }

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -11,9 +13,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tribune.accounts.access import brand_view, brands_for_user
-from tribune.accounts.models import BrandRole
+from tribune.accounts.forms import GrantRoleForm
+from tribune.accounts.models import BrandRole, WorkspaceMembership
 from tribune.accounts.roles import Cap
+from tribune.accounts.services import do_grant_brand_role, do_revoke_brand_role
+from tribune.core.http import AuthedRequest
+from tribune.networks.forms import SandboxAccountForm
 from tribune.networks.models import AccountSnapshot, SocialAccount
+from tribune.networks.services import check_sandbox_handle_free, do_connect_sandbox_account
 from tribune.web.charts import line_chart
 
 
@@ -51,8 +58,8 @@ def _follower_series(account: SocialAccount, since) -> list[tuple]:  # type: ign
 
 
 @brand_view(Cap.VIEW)
-def dashboard(request: HttpRequest) -> HttpResponse:
-    brand = request.brand  # type: ignore[attr-defined]
+def dashboard(request: AuthedRequest) -> HttpResponse:
+    brand = request.brand
     since = timezone.now() - timedelta(days=30)
     cards = []
     for account in SocialAccount.objects.filter(brand=brand):
@@ -75,13 +82,34 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 @brand_view(Cap.VIEW)
-def accounts(request: HttpRequest) -> HttpResponse:
-    items = SocialAccount.objects.filter(brand=request.brand)  # type: ignore[attr-defined]
-    return render(request, "web/accounts.html", {"items": items})
+def accounts(request: AuthedRequest) -> HttpResponse:
+    brand = request.brand
+    can_connect = request.access.can(Cap.ACCOUNTS)
+    form = SandboxAccountForm(request.POST or None)
+    if request.method == "POST":
+        if not can_connect:
+            raise PermissionDenied(_("Your role does not allow connecting accounts."))
+        if form.is_valid():
+            handle = form.cleaned_data["handle"]
+            if not check_sandbox_handle_free(handle):
+                form.add_error("handle", _("This sandbox handle is already taken."))
+            else:
+                data = form.cleaned_data
+                do_connect_sandbox_account(
+                    brand, handle, data["display_name"], data["language"], request.user
+                )
+                messages.success(
+                    request, _("The sandbox account @%(handle)s is connected.") % {"handle": handle}
+                )
+                return redirect("web:accounts", brand_slug=brand.slug)
+    items = SocialAccount.objects.filter(brand=brand)
+    return render(
+        request, "web/accounts.html", {"items": items, "form": form, "can_connect": can_connect}
+    )
 
 
 @brand_view(Cap.VIEW)
-def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
+def account_detail(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = SocialAccount.objects.filter(pk=account_id).first()  # scope limits to brand
     if account is None:
         raise Http404(_("No such account."))
@@ -90,10 +118,36 @@ def account_detail(request: HttpRequest, account_id: int) -> HttpResponse:
 
 
 @brand_view(Cap.VIEW)
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: AuthedRequest) -> HttpResponse:
+    brand = request.brand
+    is_admin = request.access.can(Cap.ADMIN)
+    form = GrantRoleForm(request.POST if "email" in request.POST else None)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied(_("Only workspace administrators manage roles."))
+        if "revoke" in request.POST:
+            grant = BrandRole.objects.filter(brand=brand, pk=request.POST["revoke"]).first()
+            if grant is None:
+                raise Http404(_("No such role."))
+            do_revoke_brand_role(brand, grant.user, grant.role, request.user)
+            return redirect("web:team", brand_slug=brand.slug)
+        if form.is_valid():
+            member = (
+                WorkspaceMembership.objects.filter(
+                    workspace=brand.workspace, user__email=form.cleaned_data["email"].lower()
+                )
+                .select_related("user")
+                .first()
+            )
+            if member is None:
+                form.add_error(
+                    "email",
+                    _("Nobody with this address is a member of the workspace: invite them first."),
+                )
+            else:
+                do_grant_brand_role(brand, member.user, form.cleaned_data["role"], request.user)
+                return redirect("web:team", brand_slug=brand.slug)
     roles = (
-        BrandRole.objects.filter(brand=request.brand)  # type: ignore[attr-defined]
-        .select_related("user")
-        .order_by("user__email", "role")
+        BrandRole.objects.filter(brand=brand).select_related("user").order_by("user__email", "role")
     )
-    return render(request, "web/team.html", {"roles": roles})
+    return render(request, "web/team.html", {"roles": roles, "form": form, "is_admin": is_admin})

@@ -8,16 +8,24 @@ from django.utils.translation import gettext as _
 
 from tribune.accounts import services
 from tribune.accounts.access import access_workspace_by_slug, admin_workspace_ids
-from tribune.accounts.forms import InviteForm
+from tribune.accounts.forms import BrandForm, InviteForm
 from tribune.accounts.models import Invitation, WorkspaceMembership
+from tribune.accounts.services import do_create_brand
 
 
 @login_required
 def workspace(request: HttpRequest, workspace_slug: str) -> HttpResponse:
     ws = access_workspace_by_slug(request.user, workspace_slug)  # type: ignore[arg-type]
     is_admin = ws.pk in admin_workspace_ids(request.user)  # type: ignore[arg-type]
-    form = InviteForm(request.POST or None, workspace=ws)
-    if request.method == "POST":
+    form = InviteForm(request.POST if "invite" in request.POST else None, workspace=ws)
+    brand_form = BrandForm(request.POST if "create_brand" in request.POST else None)
+    if request.method == "POST" and "create_brand" in request.POST:
+        access_workspace_by_slug(request.user, workspace_slug, admin=True)  # type: ignore[arg-type]
+        if brand_form.is_valid():
+            brand = do_create_brand(ws, request.user, **brand_form.cleaned_data)  # type: ignore[arg-type]
+            messages.success(request, _("The brand %(name)s is created.") % {"name": brand.name})
+            return redirect("web:dashboard", brand_slug=brand.slug)
+    elif request.method == "POST":
         if not is_admin:
             access_workspace_by_slug(request.user, workspace_slug, admin=True)  # type: ignore[arg-type]
         if form.is_valid():
@@ -52,5 +60,6 @@ def workspace(request: HttpRequest, workspace_slug: str) -> HttpResponse:
             "members": members,
             "pending": pending if is_admin else [],
             "brands": ws.brands.all(),
+            "brand_form": brand_form,
         },
     )

@@ -17,3 +17,11 @@ def advance_all() -> int:
     for clock in Clock.objects.select_related("profile"):
         hours += advance(clock.profile, timezone.now())
     return hours
+
+
+@task()
+def advance_one(profile_id: int) -> int:
+    from tribune.networks.sandbox.models import Profile
+
+    profile = Profile.objects.filter(pk=profile_id).first()
+    return advance(profile, timezone.now()) if profile else 0
