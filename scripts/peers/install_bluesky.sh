@@ -3,10 +3,11 @@
 #
 # Everything goes into a cache directory (default: <repo>/.cache/peers/bluesky):
 #   node22/  Node 22 from the npm package node-linux-<arch>@22 (@atproto/* needs Node >= 22)
-#   atp/     @atproto/dev-env with better-sqlite3 rebuilt against Node 22's headers
+#   atp/     @atproto/dev-env, exactly as pinned by scripts/peers/bluesky/package-lock.json
+#            (`npm ci`, integrity-checked), with better-sqlite3 built for Node 22
 #
-# Idempotent: when the stamp file matches the pinned versions and a quick check passes,
-# it exits at once. Needs only `npm` (any Node >= 18 to bootstrap), a C++ toolchain
+# Idempotent: when the stamp (versions + lockfile hash) matches and a quick check passes,
+# it exits at once. Concurrent runs wait for each other (flock). Needs only `npm` (any Node >= 18 to bootstrap), a C++ toolchain
 # (make, g++) and python3 for node-gyp. Usage:
 #   scripts/peers/install_bluesky.sh            # install or verify
 #   scripts/peers/install_bluesky.sh --print-node   # print the Node 22 binary path
@@ -15,14 +16,16 @@ set -euo pipefail
 
 NODE_SPEC="22"
 DEV_ENV_VERSION="0.6.7"
-STAMP_VALUE="node=${NODE_SPEC} dev-env=${DEV_ENV_VERSION} v1"
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+MANIFEST_DIR="$ROOT/scripts/peers/bluesky"
 CACHE="${TRIBUNE_PEERS_CACHE:-$ROOT/.cache/peers}/bluesky"
 NODE_DIR="$CACHE/node22"
 ATP_DIR="$CACHE/atp"
 STAMP="$CACHE/.installed"
 LOG="$CACHE/install.log"
+LOCK_HASH="$(cksum <"$MANIFEST_DIR/package-lock.json" | cut -d' ' -f1)"
+STAMP_VALUE="node=${NODE_SPEC} dev-env=${DEV_ENV_VERSION} lock=${LOCK_HASH} v2"
 
 die() {
     echo "install_bluesky: ERROR: $*" >&2
@@ -55,6 +58,17 @@ if check_installed; then
     exit 0
 fi
 
+# Several test processes may start at once on a fresh machine: one installs, others wait.
+mkdir -p "$CACHE"
+if command -v flock >/dev/null 2>&1; then
+    exec 9>"$CACHE/.lock"
+    flock -w 900 9 || die "another install holds $CACHE/.lock for more than 15 minutes."
+    if check_installed; then
+        [[ "${1:-}" == "--print-node" ]] && echo "$NODE_BIN"
+        exit 0
+    fi
+fi
+
 # --- prerequisites -----------------------------------------------------------------------
 command -v npm >/dev/null 2>&1 || die "npm is not on PATH. Install Node.js (>= 18) with npm first."
 command -v node >/dev/null 2>&1 || die "node is not on PATH (needed to run npm)."
@@ -85,13 +99,12 @@ say "node: $("$NODE_BIN" --version)"
 export PATH="$NODE_HOME/bin:$PATH"
 # ~/.npmrc may point node-gyp at another Node's headers (nodedir=/usr): override it.
 export npm_config_nodedir="$NODE_HOME"
-if [[ ! -f "$ATP_DIR/node_modules/@atproto/dev-env/package.json" ]] \
-    || ! grep -q "\"version\": \"$DEV_ENV_VERSION\"" \
-        "$ATP_DIR/node_modules/@atproto/dev-env/package.json"; then
-    say "installing @atproto/dev-env@$DEV_ENV_VERSION into $ATP_DIR (about 2 minutes, ~500 MB)"
-    echo '{"private": true}' >"$ATP_DIR/package.json"
-    (cd "$ATP_DIR" && npm install --no-audit --no-fund "@atproto/dev-env@$DEV_ENV_VERSION") \
-        >>"$LOG" 2>&1 || die "npm install @atproto/dev-env@$DEV_ENV_VERSION failed."
+if ! cmp -s "$MANIFEST_DIR/package-lock.json" "$ATP_DIR/package-lock.json" \
+    || [[ ! -f "$ATP_DIR/node_modules/@atproto/dev-env/package.json" ]]; then
+    say "installing @atproto/dev-env@$DEV_ENV_VERSION into $ATP_DIR (about 2 minutes, ~650 MB)"
+    cp "$MANIFEST_DIR/package.json" "$MANIFEST_DIR/package-lock.json" "$ATP_DIR/"
+    (cd "$ATP_DIR" && npm ci --no-audit --no-fund) \
+        >>"$LOG" 2>&1 || die "npm ci of @atproto/dev-env@$DEV_ENV_VERSION failed (registry reachable?)."
 fi
 
 # --- better-sqlite3 against Node 22 ---------------------------------------------------------

@@ -168,6 +168,14 @@ def test_inbound_returns_each_item_once(connector, bob):
     assert seen[reply.uri].root_id == target.uri
     assert seen[reply.uri].author.handle == bob_account.handle
 
+    # Answering from the inbox: the thread root comes from Bob's reply, not from us.
+    answer = connector.publish(
+        PostRequest(text="Merci !", idempotency_key=uuid.uuid4().hex, reply_to=RemoteRef(reply.uri))
+    )
+    answer_record = read_post(bob_client, answer.uri).record
+    assert answer_record.reply.parent.uri == reply.uri
+    assert answer_record.reply.root.uri == target.uri
+
     like = bob_client.like(target.uri, target.cid)
     follow = bob_client.follow(alice_did)
     quote = bob_client.send_post(

@@ -19,7 +19,8 @@ def no_npm_path(tmp_path):
     """A PATH with bash and coreutils but no node/npm."""
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    for tool in ("bash", "uname", "dirname", "cat", "mkdir", "rm", "date", "tail", "readlink"):
+    tools = ("bash", "uname", "dirname", "cat", "mkdir", "rm", "date", "tail", "readlink")
+    for tool in (*tools, "cksum", "cut", "cmp", "cp", "flock"):
         found = shutil.which(tool)
         if found:
             (bindir / tool).symlink_to(found)
