@@ -121,6 +121,22 @@ def test_read_timeout_after_sending_a_post_is_an_unknown_outcome(fake_pds):
     assert "may have been published" in caught.value.message
 
 
+def test_server_hanging_up_after_a_post_is_an_unknown_outcome(fake_pds):
+    """httpx's own error (the SDK does not wrap it) after the request went out."""
+    fake_pds.routes["createRecord"] = httpx.RemoteProtocolError("Server disconnected")
+    fake_pds.routes["getProfile"] = httpx.RemoteProtocolError("Server disconnected")
+    with pytest.raises(UnknownOutcome):
+        fake_pds.connector().publish(post())
+    with pytest.raises(Unavailable):
+        fake_pds.connector().fetch_account_metrics()
+
+
+def test_an_unusable_server_address_is_rejected():
+    credentials = Credentials(handle="a.test", secrets={"app_password": "x"}, base_url="ftp://pds")
+    with pytest.raises(Rejected, match="not valid"):
+        BlueskyConnector(credentials, allow_private=True).fetch_account_metrics()
+
+
 def test_read_timeout_on_reads_and_uploads_is_unavailable(fake_pds):
     from tribune.networks.base import MediaItem
 

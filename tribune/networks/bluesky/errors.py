@@ -103,8 +103,12 @@ def translate(exc: Exception, *, write: bool) -> NetworkError:
         return AuthExpired("The Bluesky account is not connected; reconnect it.", detail=str(exc))
     if isinstance(exc, sdk.RequestErrorBase) and exc.response is not None:
         return _from_status(exc, write=write)
-    if isinstance(exc, sdk.RequestErrorBase):
-        cause = exc.__cause__
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+        return Rejected("The Bluesky server address is not valid.", detail=str(exc))
+    if isinstance(exc, sdk.RequestErrorBase | httpx.TransportError):
+        # The SDK wraps timeouts and network errors; other transport errors (a server that
+        # hangs up without answering) come through as httpx's own.
+        cause = exc.__cause__ if isinstance(exc, sdk.RequestErrorBase) else exc
         detail = f"{type(cause).__name__}: {cause}" if cause else type(exc).__name__
         # Nothing reached the server: connect errors and connect/pool timeouts.
         sent = not isinstance(cause, httpx.ConnectError | httpx.ConnectTimeout | httpx.PoolTimeout)
@@ -127,5 +131,5 @@ def translated(*, write: bool = False) -> Iterator[None]:
         yield
     except NetworkError:
         raise
-    except (sdk.AtProtocolError, PrivateAddressBlocked) as exc:
+    except (sdk.AtProtocolError, httpx.TransportError, PrivateAddressBlocked) as exc:
         raise translate(exc, write=write) from exc
