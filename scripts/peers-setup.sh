@@ -1,7 +1,15 @@
 #!/usr/bin/env bash
 # Install the real protocol peers the integration tests talk to (idempotent, cached).
-set -euo pipefail
+# In CI (or with TRIBUNE_REQUIRE_PEERS=1) a failed install fails the run; elsewhere the
+# peer tests skip loudly instead, so a laptop without network access can still test.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 if [ -x scripts/peers/install_bluesky.sh ]; then
-  bash scripts/peers/install_bluesky.sh
+  if ! bash scripts/peers/install_bluesky.sh; then
+    if [ -n "${CI:-}" ] || [ "${TRIBUNE_REQUIRE_PEERS:-}" = "1" ]; then
+      echo "The Bluesky test network could not be installed (required in CI)." >&2
+      exit 1
+    fi
+    echo "!!! Bluesky test network unavailable: its tests will be SKIPPED !!!" >&2
+  fi
 fi

@@ -41,8 +41,10 @@ INSTALLED_APPS = [
     "tribune.networks",
     "tribune.networks.sandbox",
     "tribune.worker",
+    "tribune.publishing",
     "tribune.web",
     "tribune.analysis",
+    "tribune.strategy",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("tribune.accounts.urls")),
     path("", include("tribune.networks.sandbox.urls")),
+    path("", include("tribune.publishing.urls")),
     path("", include("tribune.web.urls")),
 ]

@@ -75,6 +75,10 @@ class BrandScopedManager(models.Manager):
         # Migrations only need to know it is a manager; keep them stable.
         return (False, "django.db.models.Manager", None, (), {})
 
+    def none(self) -> models.QuerySet:
+        # An empty queryset reveals nothing; forms declare one at import time.
+        return super().get_queryset().none()
+
     def get_queryset(self) -> models.QuerySet:
         scope = _current.get()
         if scope is None:

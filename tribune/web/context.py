@@ -14,7 +14,7 @@ from tribune.accounts.models import BrandRole
 # brand slug, or None while the area is still being built (shown as "coming soon").
 AREAS: list[dict[str, Any]] = [
     {"key": "dashboard", "label": _("Dashboard"), "url": "web:dashboard"},
-    {"key": "publishing", "label": _("Publishing"), "url": None},
+    {"key": "publishing", "label": _("Publishing"), "url": "publishing:calendar"},
     {"key": "inbox", "label": _("Inbox"), "url": None},
     {"key": "listening", "label": _("Listening"), "url": None},
     {"key": "analytics", "label": _("Analytics"), "url": None},

@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.tasks import task
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tribune.worker.models import Heartbeat, JobRun
 from tribune.worker.periodic import periodic
@@ -25,5 +26,9 @@ def prune() -> int:
     """Forget old scheduler history and heartbeats of workers long gone."""
     now = timezone.now()
     old_runs, _ = JobRun.objects.filter(created_at__lt=now - timedelta(days=7)).delete()
+    # Finished task results are kept a day for inspection, failed ones a week.
+    DBTaskResult.objects.filter(status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)
+                                ).delete()
+    DBTaskResult.objects.filter(status="FAILED", finished_at__lt=now - timedelta(days=7)).delete()
     Heartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
     return old_runs

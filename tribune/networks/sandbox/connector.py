@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from tribune.networks.base import (
     AccountMetrics,
+    AuthExpired,
     Connector,
     Credentials,
     InboundItem,
@@ -19,10 +21,13 @@ from tribune.networks.base import (
     PostMetrics,
     PostRequest,
     PublishedPost,
+    RateLimited,
     Rejected,
     RemoteAuthor,
     RemoteRef,
     TextLimits,
+    Unavailable,
+    UnknownOutcome,
 )
 from tribune.networks.sandbox.models import Event, Follow, Post, Profile
 
@@ -67,9 +72,41 @@ class SandboxConnector(Connector):
             raise Rejected("That sandbox post does not exist (deleted?).")
         return post
 
-    @transaction.atomic
+    def _take_fault(self, profile: Profile, kinds: tuple[str, ...]) -> str | None:
+        """Pop the next pending fault if it is one of ``kinds`` (atomically, any process)."""
+        with transaction.atomic():
+            row = Profile.objects.select_for_update().get(pk=profile.pk)
+            if not row.faults or row.faults[0].split(":")[0] not in kinds:
+                return None
+            fault = row.faults.pop(0)
+            Profile.objects.filter(pk=row.pk).update(faults=row.faults)
+            return str(fault)
+
     def publish(self, post: PostRequest) -> PublishedPost:
         profile = self._profile()
+        fault = self._take_fault(profile, ("rate_limit", "expire_token", "unavailable", "reject"))
+        if fault is not None:
+            kind, _, arg = fault.partition(":")
+            if kind == "rate_limit":
+                raise RateLimited(
+                    "The sandbox network asks to slow down.", retry_after=float(arg or 60)
+                )
+            if kind == "expire_token":
+                raise AuthExpired("The sandbox access token has expired.")
+            if kind == "unavailable":
+                raise Unavailable("The sandbox network is unavailable (simulated outage).")
+            raise Rejected("The sandbox network refused this post (simulated).")
+        published = self._create(profile, post)
+        fault = self._take_fault(profile, ("timeout_after_accept", "hang_after_accept"))
+        if fault is not None:
+            kind, _, arg = fault.partition(":")
+            if kind == "hang_after_accept":
+                time.sleep(float(arg or 30))
+            raise UnknownOutcome("The sandbox network did not answer in time.")
+        return published
+
+    @transaction.atomic
+    def _create(self, profile: Profile, post: PostRequest) -> PublishedPost:
         text = post.text.strip()
         if not text and not post.media:
             raise Rejected("A post needs text or media.")

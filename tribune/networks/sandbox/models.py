@@ -20,6 +20,10 @@ class Profile(models.Model):
     base_followers = models.PositiveIntegerField(default=0)  # followers outside the simulation
     influence = models.FloatField(default=0.0)  # 0..1, drives activity and audience size
     created_at = models.DateTimeField()
+    # Faults the network will inject in the next calls (tests, demos of failure handling):
+    # "rate_limit:SECONDS", "expire_token", "unavailable", "reject", "timeout_after_accept",
+    # "hang_after_accept:SECONDS". Each is used once, in order.
+    faults = models.JSONField(default=list, blank=True)
 
     def __str__(self) -> str:
         return f"@{self.handle}"

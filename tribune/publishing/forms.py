@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+import zoneinfo
+from datetime import datetime, timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tribune.networks.models import SocialAccount
+from tribune.publishing.models import Repeat
+
+
+class LocalDateTimeField(forms.DateTimeField):
+    """A datetime typed in the brand's time zone, returned in UTC."""
+
+    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("input_formats", ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"])
+        super().__init__(*args, **kwargs)
+        self.tz: zoneinfo.ZoneInfo | None = None
+
+    def to_python(self, value: Any) -> datetime | None:
+        parsed = super().to_python(value)
+        if parsed is None or self.tz is None:
+            return parsed
+        naive = (
+            timezone.make_naive(parsed, timezone.get_current_timezone())
+            if timezone.is_aware(parsed)
+            else parsed
+        )
+        return naive.replace(tzinfo=self.tz).astimezone(zoneinfo.ZoneInfo("UTC"))
+
+
+class PostForm(forms.Form):
+    title = forms.CharField(label=_("Internal title"), max_length=200, required=False)
+    text = forms.CharField(
+        label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+    accounts = forms.ModelMultipleChoiceField(
+        label=_("Publish on"),
+        queryset=SocialAccount.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one account.")},
+    )
+    scheduled_at = LocalDateTimeField(label=_("Publication time"), required=False)
+    first_comment = forms.CharField(
+        label=_("First comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    sponsored = forms.BooleanField(label=_("Sponsored content"), required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Account's language")), ("fr", "Français"), ("en", "English")],
+    )
+    repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, required=False)
+    repeat_until = forms.DateField(
+        label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, brand: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.brand = brand
+        accounts = SocialAccount.objects.filter(brand=brand, status=SocialAccount.Status.ACTIVE)
+        self.fields["accounts"].queryset = accounts  # type: ignore[attr-defined]
+        self.fields["scheduled_at"].tz = brand.tz  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("repeat") and not data.get("scheduled_at"):
+            self.add_error("scheduled_at", _("A repeating post needs a first publication time."))
+        when = data.get("scheduled_at")
+        if when is not None and when < timezone.now() - timedelta(minutes=1):
+            self.add_error("scheduled_at", _("This time is in the past."))
+        return data
+
+
+class RescheduleForm(forms.Form):
+    scheduled_at = LocalDateTimeField()
+
+    def __init__(self, *args: Any, brand: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["scheduled_at"].tz = brand.tz  # type: ignore[attr-defined]

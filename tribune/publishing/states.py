@@ -1,0 +1,78 @@
+"""A post's status follows its variants'; a published repeating post schedules the next."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from tribune.publishing.models import Post, PostStatus, Variant
+from tribune.publishing.recurrence import next_occurrence
+
+# The most urgent variant status wins (a failure on one account must be seen).
+PRIORITY = [
+    PostStatus.NEEDS_ATTENTION,
+    PostStatus.FAILED,
+    PostStatus.PUBLISHING,
+    PostStatus.SCHEDULED,
+    PostStatus.APPROVED,
+    PostStatus.IN_REVIEW,
+    PostStatus.DRAFT,
+    PostStatus.PUBLISHED,
+]
+
+
+def combined_status(statuses: set[str]) -> str:
+    for status in PRIORITY:
+        if status in statuses:
+            return status
+    return PostStatus.DRAFT
+
+
+def after_variant_change(post_id: int) -> None:
+    statuses = set(Variant.objects.filter(post_id=post_id).values_list("status", flat=True))
+    status = combined_status(statuses)
+    Post.objects.filter(pk=post_id).exclude(status=status).update(status=status)
+    if PostStatus.PUBLISHED in statuses:
+        schedule_next_occurrence(post_id)
+
+
+@transaction.atomic
+def schedule_next_occurrence(post_id: int) -> Post | None:
+    post = Post.objects.select_related("brand").get(pk=post_id)
+    if not post.repeat or post.scheduled_at is None or post.repeat_at_local is None:
+        return None
+    when = next_occurrence(
+        post.scheduled_at, post.repeat, post.repeat_at_local, post.brand.tz, post.repeat_until
+    )
+    if when is None:
+        return None
+    existing = Post.objects.filter(series=post.series, scheduled_at=when).first()
+    if existing is not None:
+        return existing
+    follower = Post.objects.create(
+        brand=post.brand,
+        author=post.author,
+        title=post.title,
+        text=post.text,
+        status=PostStatus.SCHEDULED,
+        scheduled_at=when,
+        sponsored=post.sponsored,
+        language=post.language,
+        repeat=post.repeat,
+        repeat_until=post.repeat_until,
+        repeat_at_local=post.repeat_at_local,
+        series=post.series,
+        approved_by=post.approved_by,
+        approved_at=post.approved_at,
+    )
+    for variant in Variant.objects.filter(post=post):
+        Variant.objects.create(
+            post=follower,
+            brand=post.brand,
+            account_id=variant.account_id,
+            text=variant.text,
+            first_comment=variant.first_comment,
+            thread=variant.thread,
+            status=PostStatus.SCHEDULED,
+            due_at=when,
+        )
+    return follower

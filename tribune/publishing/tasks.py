@@ -1,0 +1,38 @@
+"""Publishing jobs: dispatch due variants, publish them, release stuck ones."""
+
+from __future__ import annotations
+
+from django.tasks import task
+
+from tribune.publishing import publisher
+from tribune.worker.periodic import periodic
+
+BATCH = 25
+
+
+@task(queue_name="publishing")
+def publish_batch(variant_ids: list[int]) -> dict[str, int]:
+    outcomes: dict[str, int] = {}
+    for variant_id in variant_ids:
+        outcome = publisher.publish_variant(variant_id)
+        outcomes[outcome] = outcomes.get(outcome, 0) + 1
+    return outcomes
+
+
+@periodic("publishing.dispatch", every=1)
+@task(queue_name="publishing")
+def dispatch() -> int:
+    """Claim everything due and hand it to the workers in small batches."""
+    total = 0
+    while True:
+        ids = publisher.claim_due(limit=BATCH)
+        if not ids:
+            return total
+        publish_batch.enqueue(ids)
+        total += len(ids)
+
+
+@periodic("publishing.release_stuck", every=30)
+@task()
+def release_stuck() -> int:
+    return publisher.release_stuck()

@@ -1,0 +1,171 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from tribune.accounts.access import brand_view
+from tribune.accounts.roles import Cap
+from tribune.core.http import AuthedRequest
+from tribune.core.scope import unscoped
+from tribune.networks.models import SocialAccount
+from tribune.publishing import links, workflow
+from tribune.publishing.checks import check_text
+from tribune.publishing.forms import PostForm
+from tribune.publishing.models import Attempt, Post, PostStatus, TrackedLink
+
+
+def _post(request: AuthedRequest, post_id: int) -> Post:
+    post = Post.objects.select_related("brand", "author").filter(pk=post_id).first()
+    if post is None:
+        raise Http404(_("No such post."))
+    return post
+
+
+def _initial(post: Post) -> dict:
+    return {
+        "title": post.title,
+        "text": post.text,
+        "sponsored": post.sponsored,
+        "language": post.language,
+        "repeat": post.repeat,
+        "repeat_until": post.repeat_until,
+        "accounts": [v.account_id for v in post.variants.all()],
+        "first_comment": next((v.first_comment for v in post.variants.all()), ""),
+        "scheduled_at": post.scheduled_at.astimezone(post.brand.tz).strftime("%Y-%m-%dT%H:%M")
+        if post.scheduled_at
+        else None,
+    }
+
+
+@brand_view(Cap.DRAFT)
+def compose(request: AuthedRequest, post_id: int | None = None) -> HttpResponse:
+    post = _post(request, post_id) if post_id else None
+    form = PostForm(
+        request.POST or None, brand=request.brand, initial=_initial(post) if post else None
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            post = workflow.do_save_post(
+                request.brand,
+                request.user,
+                post=post,
+                text=data["text"],
+                accounts=list(data["accounts"]),
+                scheduled_at=data["scheduled_at"],
+                title=data["title"],
+                sponsored=data["sponsored"],
+                language=data["language"],
+                repeat=data["repeat"],
+                repeat_until=data["repeat_until"],
+                first_comment=data["first_comment"],
+            )
+            if "submit" in request.POST:
+                workflow.do_submit(post, request.user)
+                messages.success(
+                    request,
+                    _("Sent for review.")
+                    if post.status == PostStatus.IN_REVIEW
+                    else _("Approved and scheduled."),
+                )
+            else:
+                messages.success(request, _("Draft saved."))
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        if post is not None:
+            return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)
+    return render(request, "publishing/compose.html", {"form": form, "post": post})
+
+
+@brand_view(Cap.DRAFT)
+@require_POST
+def live_check(request: AuthedRequest) -> HttpResponse:
+    """HTMX: counts and charter problems per selected account while typing."""
+    text = request.POST.get("text", "")
+    ids = [int(i) for i in request.POST.getlist("accounts") if i.isdigit()]
+    accounts = SocialAccount.objects.filter(pk__in=ids)
+    results = [
+        (
+            account,
+            check_text(
+                request.brand,
+                account.network,
+                text,
+                sponsored=bool(request.POST.get("sponsored")),
+                language=request.POST.get("language") or account.language,
+                account=account.handle,
+            ),
+        )
+        for account in accounts
+    ]
+    return render(request, "publishing/_checks.html", {"results": results})
+
+
+@brand_view(Cap.VIEW)
+def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = _post(request, post_id)
+    variants = list(post.variants.select_related("account"))
+    attempts = Attempt.objects.filter(variant__post=post).select_related("variant__account")
+    tracked = TrackedLink.objects.filter(variant__post=post).select_related("variant__account")
+    checks = workflow.check_post(post) if post.status in workflow.EDITABLE else {}
+    return render(
+        request,
+        "publishing/post.html",
+        {
+            "post": post,
+            "variants": variants,
+            "attempts": attempts,
+            "links": tracked,
+            "checks": checks,
+            "comments": post.comments.select_related("author"),
+            "can_approve": request.access.can(Cap.APPROVE) and post.status == PostStatus.IN_REVIEW,
+            "can_edit": request.access.can(Cap.DRAFT) and post.status in workflow.EDITABLE,
+        },
+    )
+
+
+@brand_view(Cap.VIEW)
+@require_POST
+def post_action(request: AuthedRequest, post_id: int, action: str) -> HttpResponse:
+    post = _post(request, post_id)
+    user, access = request.user, request.access
+    try:
+        if action == "approve":
+            workflow.check_can_approve(access, post)
+            workflow.do_approve(post, user)
+            messages.success(request, _("Approved."))
+        elif action == "request-changes":
+            workflow.check_can_approve(access, post)
+            workflow.do_request_changes(post, user, request.POST.get("comment", ""))
+            messages.success(request, _("Sent back to the author."))
+        elif action == "comment":
+            workflow.do_comment(post, user, request.POST.get("comment", ""))
+        elif action in {"submit", "unschedule", "retry"} and access.can(Cap.DRAFT):
+            {
+                "submit": workflow.do_submit,
+                "unschedule": workflow.do_unschedule,
+                "retry": workflow.do_retry,
+            }[action](post, user)
+        else:
+            raise Http404(_("Unknown action."))
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+        for handle, problems in exc.problems.items():
+            for problem in problems:
+                messages.error(request, f"@{handle} : {problem.message}")
+    return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)
+
+
+@never_cache
+def follow_link(request: HttpRequest, code: str) -> HttpResponse:
+    """``/l/<code>``: count the click, then redirect to the target with its UTM tags."""
+    with unscoped():
+        link = TrackedLink.objects.filter(code=code).only("id", "brand_id", "target_url").first()
+        if link is None:
+            raise Http404("Unknown link.")
+        links.record_click(link, request)
+    return HttpResponseRedirect(link.target_url)
