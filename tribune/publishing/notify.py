@@ -41,15 +41,8 @@ def notify(users: Iterable[User | None], brand: Brand, kind: str, text: str, lin
     emails = [u.email for u in recipients.values()]
     if emails:
         url = settings.SITE_URL + link
-        transaction.on_commit(
-            lambda: send_mail(
-                f"[Tribune · {brand.name}] {text[:80]}",
-                f"{text}\n\n{url}",
-                None,
-                emails,
-                fail_silently=True,
-            )
-        )
+        subject = f"[Tribune · {brand.name}] {text[:80]}"
+        transaction.on_commit(lambda: _send(subject, f"{text}\n\n{url}", emails))
     return len(recipients)
 
 

@@ -110,7 +110,10 @@ def publish_variant(variant_id: int, worker_id: str = "") -> str:
             outcome = _reconcile(variant, connector)
             if outcome is not None:
                 return outcome
-        return _attempt(variant, connector, worker_id)
+        try:
+            return _attempt(variant, connector, worker_id)
+        finally:
+            _keep_credentials(variant.account, connector)
 
 
 def _reconcile(variant: Variant, connector: Connector) -> str | None:
@@ -177,6 +180,12 @@ def _attempt(variant: Variant, connector: Connector, worker_id: str) -> str:
     _mark_published(variant, published)
     _follow_ups(variant, connector, published)
     return Outcome.SUCCESS
+
+
+def _keep_credentials(account: SocialAccount, connector: Connector) -> None:
+    """Connectors may log in or rotate tokens during a call: store what they now hold."""
+    if dict(connector.credentials.secrets) != dict(account.credentials):
+        do_store_refreshed_credentials(account, connector.credentials)
 
 
 def _refresh(account: SocialAccount, connector: Connector) -> Connector:
