@@ -10,5 +10,6 @@ urlpatterns = [
     path("", include("tribune.accounts.urls")),
     path("", include("tribune.networks.sandbox.urls")),
     path("", include("tribune.publishing.urls")),
+    path("", include("tribune.strategy.urls")),
     path("", include("tribune.web.urls")),
 ]

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD, ROLES
+from tests.strategy.factories import URL_FACTORIES as STRATEGY_FACTORIES
 from tribune.accounts.models import Brand
 from tribune.core.scope import brand_scope
 from tribune.networks.base import Credentials
@@ -35,6 +36,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "account_id": _account,
     "post_id": _post,
     "action": lambda brand: "comment",
+    **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
 }
 
 

@@ -19,7 +19,7 @@ AREAS: list[dict[str, Any]] = [
     {"key": "listening", "label": _("Listening"), "url": None},
     {"key": "analytics", "label": _("Analytics"), "url": None},
     {"key": "community", "label": _("Community"), "url": None},
-    {"key": "strategy", "label": _("Strategy"), "url": None},
+    {"key": "strategy", "label": _("Strategy"), "url": "strategy:overview"},
     {"key": "accounts", "label": _("Social accounts"), "url": "web:accounts"},
     {"key": "team", "label": _("Team"), "url": "web:team"},
 ]
