@@ -27,11 +27,15 @@ def database_url() -> str:
 
 
 def env(**extra: str) -> dict[str, str]:
+    from django.conf import settings
+
+    # Same secret and keys as this process, so encrypted tokens stay readable.
     base = {
         **os.environ,
         "DATABASE_URL": database_url(),
         "PYTHONUNBUFFERED": "1",
-        "SECRET_KEY": "test-secret-key-for-subprocesses-0123456789",
+        "SECRET_KEY": settings.SECRET_KEY,
+        "TRIBUNE_ENCRYPTION_KEYS": ",".join(settings.TRIBUNE_ENCRYPTION_KEYS),
     }
     base.update(extra)
     return base

@@ -216,3 +216,5 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)
+# A publish claimed longer ago than this is considered abandoned by a dead worker.
+TRIBUNE_PUBLISH_STUCK_SECONDS = env_int("TRIBUNE_PUBLISH_STUCK_SECONDS", 120)

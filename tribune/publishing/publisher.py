@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,7 +43,6 @@ logger = logging.getLogger("tribune.publishing")
 
 MAX_ATTEMPTS = 6
 BACKOFF_SECONDS = [15, 60, 300, 900, 1800]
-STUCK_AFTER = timedelta(minutes=2)
 Outcome = Attempt.Outcome
 
 
@@ -72,9 +72,10 @@ def release_stuck(now: datetime | None = None) -> int:
     """Variants whose worker died mid-publish go back to the queue, to be reconciled."""
     now = now or timezone.now()
     with unscoped():
+        stuck_after = timedelta(seconds=settings.TRIBUNE_PUBLISH_STUCK_SECONDS)
         stuck = list(
             Variant.objects.filter(
-                status=PostStatus.PUBLISHING, claimed_at__lt=now - STUCK_AFTER
+                status=PostStatus.PUBLISHING, claimed_at__lt=now - stuck_after
             ).values_list("id", "claimed_at")
         )
         released = 0
@@ -105,15 +106,16 @@ def publish_variant(variant_id: int, worker_id: str = "") -> str:
     if variant is None or variant.status != PostStatus.PUBLISHING:
         return "skipped"
     with brand_scope(variant.brand):
-        connector = variant.account.connector()
-        if variant.needs_reconcile:
-            outcome = _reconcile(variant, connector)
-            if outcome is not None:
-                return outcome
+        # The connectors used, newest last (a token refresh builds a new one).
+        used = [variant.account.connector()]
         try:
-            return _attempt(variant, connector, worker_id)
+            if variant.needs_reconcile:
+                outcome = _reconcile(variant, used[-1])
+                if outcome is not None:
+                    return outcome
+            return _attempt(variant, used, worker_id)
         finally:
-            _keep_credentials(variant.account, connector)
+            _keep_credentials(variant.account, used[-1])
 
 
 def _reconcile(variant: Variant, connector: Connector) -> str | None:
@@ -148,7 +150,7 @@ def _request(variant: Variant) -> PostRequest:
     )
 
 
-def _attempt(variant: Variant, connector: Connector, worker_id: str) -> str:
+def _attempt(variant: Variant, used: list[Connector], worker_id: str) -> str:
     attempt = Attempt.objects.create(
         variant=variant, brand=variant.brand, started_at=timezone.now(), worker_id=worker_id
     )
@@ -157,10 +159,10 @@ def _attempt(variant: Variant, connector: Connector, worker_id: str) -> str:
     variant.attempts += 1
     try:
         try:
-            published = connector.publish(_request(variant))
+            published = used[-1].publish(_request(variant))
         except AuthExpired:
-            connector = _refresh(variant.account, connector)
-            published = connector.publish(_request(variant))
+            used.append(_refresh(variant.account, used[-1]))
+            published = used[-1].publish(_request(variant))
     except RateLimited as exc:
         return _retry_later(variant, attempt, exc, Outcome.RATE_LIMITED, delay=exc.retry_after)
     except AuthExpired as exc:
@@ -178,7 +180,7 @@ def _attempt(variant: Variant, connector: Connector, worker_id: str) -> str:
         return _retry_later(variant, attempt, exc, Outcome.UNAVAILABLE)
     _finish(attempt, Outcome.SUCCESS, published.url)
     _mark_published(variant, published)
-    _follow_ups(variant, connector, published)
+    _follow_ups(variant, used[-1], published)
     return Outcome.SUCCESS
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.tasks import task
 
 from tribune.publishing import publisher
@@ -32,7 +33,7 @@ def dispatch() -> int:
         total += len(ids)
 
 
-@periodic("publishing.release_stuck", every=30)
+@periodic("publishing.release_stuck", every=max(1, settings.TRIBUNE_PUBLISH_STUCK_SECONDS // 4))
 @task()
 def release_stuck() -> int:
     return publisher.release_stuck()
