@@ -31,7 +31,10 @@ def after_variant_change(post_id: int) -> None:
     statuses = set(Variant.objects.filter(post_id=post_id).values_list("status", flat=True))
     status = combined_status(statuses)
     Post.objects.filter(pk=post_id).exclude(status=status).update(status=status)
-    if PostStatus.PUBLISHED in statuses:
+    if (
+        PostStatus.PUBLISHED in statuses
+        and Post.objects.filter(pk=post_id).exclude(repeat="").exists()
+    ):
         schedule_next_occurrence(post_id)
 
 

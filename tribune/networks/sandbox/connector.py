@@ -74,6 +74,8 @@ class SandboxConnector(Connector):
 
     def _take_fault(self, profile: Profile, kinds: tuple[str, ...]) -> str | None:
         """Pop the next pending fault if it is one of ``kinds`` (atomically, any process)."""
+        if not profile.faults:  # the common case costs no extra query
+            return None
         with transaction.atomic():
             row = Profile.objects.select_for_update().get(pk=profile.pk)
             if not row.faults or row.faults[0].split(":")[0] not in kinds:
@@ -97,6 +99,11 @@ class SandboxConnector(Connector):
                 raise Unavailable("The sandbox network is unavailable (simulated outage).")
             raise Rejected("The sandbox network refused this post (simulated).")
         published = self._create(profile, post)
+        profile.faults = (
+            Profile.objects.filter(pk=profile.pk).values_list("faults", flat=True)[0]
+            if profile.faults
+            else []
+        )
         fault = self._take_fault(profile, ("timeout_after_accept", "hang_after_accept"))
         if fault is not None:
             kind, _, arg = fault.partition(":")

@@ -1,0 +1,164 @@
+"""Throughput and memory of the text analytics engine (CPU only).
+
+    .venv/bin/python -m benchmarks.bench_analysis [--posts 2000] [--fast-posts 20000]
+        [--write-docs docs/benchmarks.md]
+
+Posts come from the shared validation/training tweets when ``../shared/data`` is there
+(realistic lengths, hashtags, mentions), otherwise from generated French/English posts.
+Every measured text is distinct, so neither in-batch de-duplication nor the small
+normalisation caches flatter the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import random
+import sys
+import time
+from pathlib import Path
+
+START, END = "<!-- analysis:start -->", "<!-- analysis:end -->"
+
+
+def load_posts(n: int) -> tuple[list[str], str]:
+    from tribune.analysis.training.data import default_data_dir, read_lines
+
+    root = default_data_dir()
+    files = [
+        "sentiment/xlmt/french/train_text.txt",
+        "sentiment/xlmt/english/train_text.txt",
+        "toxicity/tweeteval/offensive/train_text.txt",
+        "sentiment/xlmt/all/train_text.txt",
+        "toxicity/mlma/fr_dataset.csv",
+    ]
+    posts: list[str] = []
+    if root.is_dir():
+        for name in files:
+            if name.endswith(".txt") and (root / name).is_file():
+                posts += read_lines(root / name)
+        posts = list(dict.fromkeys(p for p in posts if p.strip()))
+        random.Random(7).shuffle(posts)
+        if len(posts) >= n:
+            return posts[:n], "shared data tweets (XLM-T, TweetEval)"
+    words = "service livraison colis merci nul génial retard prix trop bien the delivery "
+    words += "was great terrible support love hate app update je suis très déçu vraiment"
+    vocab = words.split()
+    rng = random.Random(7)
+    made = {" ".join(rng.choices(vocab, k=rng.randint(5, 25))) + f" #{i}" for i in range(n * 2)}
+    return sorted(made)[:n], "generated posts"
+
+
+def rate(fn, items: list[str], batch: int) -> float:
+    start = time.perf_counter()
+    for i in range(0, len(items), batch):
+        fn(items[i : i + batch])
+    return len(items) / (time.perf_counter() - start)
+
+
+def rss_mb() -> tuple[float, float]:
+    values = {}
+    with open("/proc/self/status", encoding="ascii") as handle:
+        for line in handle:
+            if line.startswith(("VmRSS", "VmHWM")):
+                key, value = line.split(":")
+                values[key] = int(value.split()[0]) / 1024
+    return values.get("VmRSS", 0.0), values.get("VmHWM", 0.0)
+
+
+def machine() -> str:
+    cpu = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo", encoding="ascii", errors="replace") as handle:
+            cpu = next(line.split(":", 1)[1].strip() for line in handle if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    cores = len(os.sched_getaffinity(0))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    return f"{cpu}, {cores} cores available, load average at start {load}"
+
+
+def run(posts_n: int, fast_n: int) -> list[tuple[str, str]]:
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    from tribune.analysis import analyze, analyze_fast
+    from tribune.analysis.bundle import load_bundle
+    from tribune.analysis.embed import embed
+    from tribune.analysis.langid import detect_languages
+
+    posts, source = load_posts(max(posts_n, fast_n))
+    rows = [("posts", f"{source}; {posts_n} for the model paths, {fast_n} for the fast path")]
+    start = time.perf_counter()
+    analyze(["Premier message pour charger les modèles."], keywords=False)
+    rows.append(("cold start (load models, first post)", f"{time.perf_counter() - start:.2f} s"))
+    spec = load_bundle().encoder
+    rows.append(("encoder", f"{spec.key}"))
+    sample = posts[:posts_n]
+    full = rate(lambda b: analyze(b, keywords=False), sample, 512)
+    rows.append(("full analyze (lang + sentiment + toxicity)", f"{full:,.0f} posts/s"))
+    kw = rate(lambda b: analyze(b, keywords=True), posts[posts_n : posts_n + 500], 500)
+    rows.append(("full analyze + YAKE keywords", f"{kw:,.0f} posts/s"))
+    emb = rate(lambda b: embed(b, spec), posts[-posts_n:], 512)
+    rows.append(("embeddings alone", f"{emb:,.0f} posts/s"))
+    lang = rate(detect_languages, sample, 512)
+    rows.append(("language id alone (lingua, fr/en)", f"{lang:,.0f} posts/s"))
+    fast_posts = posts[:fast_n]
+    fast = rate(analyze_fast, fast_posts, 1000)
+    rows.append(("lexicon fast path (analyze_fast, 1 core)", f"{fast:,.0f} posts/s"))
+    analyser = SentimentIntensityAnalyzer()
+    vader = rate(lambda b: [analyser.polarity_scores(t) for t in b], fast_posts, 1000)
+    rows.append(("vaderSentiment polarity_scores (1 core)", f"{vader:,.0f} posts/s"))
+    rows.append(("fast path / vaderSentiment", f"{fast / vader:.2f}x"))
+    current, peak = rss_mb()
+    rows.append(("RSS with models loaded (current / peak)", f"{current:.0f} MB / {peak:.0f} MB"))
+    return rows
+
+
+def render(rows: list[tuple[str, str]]) -> str:
+    lines = [
+        START,
+        "## Text analytics (`benchmarks/bench_analysis.py`)",
+        "",
+        f"Measured {dt.date.today().isoformat()} on {machine()}; Python "
+        f"{platform.python_version()}. Command: "
+        "`.venv/bin/python -m benchmarks.bench_analysis --write-docs docs/benchmarks.md`.",
+        "",
+        "| measure | result |",
+        "| --- | --- |",
+        *(f"| {name} | {value} |" for name, value in rows),
+        "",
+        "Targets (issue 6): full analyze ≥ 200 posts/s, fast path ≥ 20,000 posts/s, RSS "
+        "< 600 MB. See docs/evaluation.md for the speed/accuracy discussion.",
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write_section(path: Path, section: str) -> None:
+    """Replace our marked section of the shared benchmarks page, or append it."""
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--posts", type=int, default=2000)
+    parser.add_argument("--fast-posts", type=int, default=20000)
+    parser.add_argument("--write-docs", type=Path)
+    args = parser.parse_args([] if argv is None and __name__ != "__main__" else argv)
+    section = render(run(args.posts, args.fast_posts))
+    print(section)
+    if args.write_docs:
+        write_section(args.write_docs, section)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
