@@ -29,8 +29,12 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     state = {}
     for name in fields:
         field = obj._meta.get_field(name)
+        value = getattr(obj, field.attname)
         if isinstance(field, models.ForeignKey):
-            state[name] = getattr(obj, field.attname)
+            state[name] = value
+        elif isinstance(field, models.DecimalField) and value is not None:
+            # "500" typed in a form and "500.00" read back are the same amount.
+            state[name] = f"{Decimal(value):.{field.decimal_places}f}"
         else:
             state[name] = _plain(getattr(obj, name))
     return state
