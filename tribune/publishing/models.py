@@ -195,3 +195,29 @@ class LinkClick(models.Model):
     agent = models.CharField(max_length=10)  # mobile | desktop | bot | other
 
     objects = BrandScopedManager()
+
+
+class PostMetricSnapshot(models.Model):
+    """A published variant's numbers as the network reported them at one moment."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="metrics")
+    brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+    likes = models.PositiveIntegerField(null=True)
+    replies = models.PositiveIntegerField(null=True)
+    reposts = models.PositiveIntegerField(null=True)
+    quotes = models.PositiveIntegerField(null=True)
+    impressions = models.PositiveIntegerField(null=True)
+    link_clicks = models.PositiveIntegerField(null=True)  # the network's own count, if any
+
+    objects = BrandScopedManager()
+
+    class Meta:
+        ordering = ["at"]
+        indexes = [models.Index(fields=["variant", "at"])]
+
+    @property
+    def engagement(self) -> int | None:
+        parts = [self.likes, self.replies, self.reposts, self.quotes]
+        known = [p for p in parts if p is not None]
+        return sum(known) if known else None

@@ -33,6 +33,14 @@ def dispatch() -> int:
         total += len(ids)
 
 
+@periodic("publishing.collect_post_metrics", every=900)
+@task()
+def collect_post_metrics() -> int:
+    from tribune.publishing.metrics import collect
+
+    return collect()
+
+
 @periodic("publishing.release_stuck", every=max(1, settings.TRIBUNE_PUBLISH_STUCK_SECONDS // 4))
 @task()
 def release_stuck() -> int:

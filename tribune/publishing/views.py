@@ -12,10 +12,17 @@ from tribune.accounts.roles import Cap
 from tribune.core.http import AuthedRequest
 from tribune.core.scope import unscoped
 from tribune.networks.models import SocialAccount
-from tribune.publishing import links, workflow
+from tribune.publishing import links, metrics, workflow
 from tribune.publishing.checks import check_text
 from tribune.publishing.forms import PostForm
-from tribune.publishing.models import Attempt, Post, PostStatus, TrackedLink
+from tribune.publishing.models import (
+    Attempt,
+    Post,
+    PostMetricSnapshot,
+    PostStatus,
+    TrackedLink,
+)
+from tribune.web.charts import line_chart
 
 
 def _post(request: AuthedRequest, post_id: int) -> Post:
@@ -112,6 +119,24 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     attempts = Attempt.objects.filter(variant__post=post).select_related("variant__account")
     tracked = TrackedLink.objects.filter(variant__post=post).select_related("variant__account")
     checks = workflow.check_post(post) if post.status in workflow.EDITABLE else {}
+    ids = [v.pk for v in variants]
+    latest = {}
+    for snap in PostMetricSnapshot.objects.filter(variant_id__in=ids).order_by("at"):
+        latest[snap.variant_id] = snap
+    for variant in variants:
+        snap = latest.get(variant.pk)
+        variant.latest_metrics = snap  # type: ignore[attr-defined]
+        # Engagement rate = (likes + replies + reposts + quotes) / impressions.
+        variant.engagement_rate = (  # type: ignore[attr-defined]
+            100 * snap.engagement / snap.impressions
+            if snap and snap.impressions and snap.engagement is not None
+            else None
+        )
+        variant.tracked_clicks = sum(  # type: ignore[attr-defined]
+            link.clicks for link in variant.links.all()
+        )
+    engagement = metrics.engagement_series(ids)
+    clicks = metrics.clicks_by_hour(ids)
     return render(
         request,
         "publishing/post.html",
@@ -122,6 +147,10 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
             "links": tracked,
             "checks": checks,
             "comments": post.comments.select_related("author"),
+            "engagement_chart": line_chart(engagement, label=_("Engagement over time")),
+            "clicks_chart": line_chart(
+                [(h, float(n)) for h, n in clicks], label=_("Link clicks per hour")
+            ),
             "can_approve": request.access.can(Cap.APPROVE) and post.status == PostStatus.IN_REVIEW,
             "can_edit": request.access.can(Cap.DRAFT) and post.status in workflow.EDITABLE,
         },
