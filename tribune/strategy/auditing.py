@@ -29,7 +29,7 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     state = {}
     for name in fields:
         field = obj._meta.get_field(name)
-        value = getattr(obj, field.attname)
+        value = getattr(obj, getattr(field, "attname", name))
         if isinstance(field, models.ForeignKey):
             state[name] = value
         elif isinstance(field, models.DecimalField) and value is not None:

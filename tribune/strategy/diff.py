@@ -30,7 +30,7 @@ def rules_lines(version: CharterVersion | None) -> list[str]:
     except (RulesError, ValueError) as exc:
         return [f"!! {exc}"]
     form = CharterForm()
-    out = []
+    out: list[str] = []
     for name, value in values.items():
         label = str(form.fields[name].label)
         if isinstance(value, list):

@@ -107,7 +107,7 @@ def _followers_in(account: SocialAccount, start: datetime, end: datetime) -> lis
     rows = AccountSnapshot.objects.filter(
         account=account, at__gte=start, at__lt=end, followers__isnull=False
     ).order_by("at", "id")
-    return list(rows.values_list("followers", flat=True))
+    return [f for f in rows.values_list("followers", flat=True) if f is not None]
 
 
 declare("followers", _("Followers"), _("Followers at the end of the period (latest figure in it)."))

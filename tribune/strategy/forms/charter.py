@@ -197,7 +197,8 @@ class CharterForm(forms.Form):
 
     # --- the whole rule set -------------------------------------------------------------
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d: dict[str, Any] = self.cleaned_data
         if self.errors:
             return d
         sections: dict[str, Any] = {

@@ -47,7 +47,8 @@ class KpiForm(BrandForm):
         self.fields["account"].queryset = accounts  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
         start, end = data.get("period_start"), data.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", _("The period must end on or after its first day."))
@@ -104,7 +105,8 @@ class CampaignForm(BrandForm):
         self.fields["pillars"].queryset = pillars  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data: dict[str, Any] = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The campaign must end on or after its first day."))

@@ -53,13 +53,12 @@ def do_set_report_status(report: CmReport, status: str, actor: Any) -> bool:
     before = report.status
     if before == status:
         return False
-    updated = CmReport.objects.filter(pk=report.pk, status=before).update(
-        status=status,
-        **{
-            CmReport.Status.SUBMITTED: {"submitted_at": timezone.now()},
-            CmReport.Status.REVIEWED: {"reviewed_at": timezone.now()},
-        }.get(status, {}),
-    )
+    stamps: dict[str, Any] = {}
+    if status == CmReport.Status.SUBMITTED:
+        stamps["submitted_at"] = timezone.now()
+    elif status == CmReport.Status.REVIEWED:
+        stamps["reviewed_at"] = timezone.now()
+    updated = CmReport.objects.filter(pk=report.pk, status=before).update(status=status, **stamps)
     if not updated:
         return False  # someone else changed it meanwhile
     report.refresh_from_db()

@@ -31,12 +31,12 @@ TABS = [
 ]
 
 
-def strategy_view(need: Cap = Cap.VIEW) -> Callable[[Callable[..., HttpResponse]], Any]:
+def strategy_view(need: Cap = Cap.VIEW) -> Callable[[Callable[..., Any]], Any]:
     """``brand_view`` plus the brand's time zone for every date shown or parsed."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)
-        def in_brand_time(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def in_brand_time(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
             with timezone.override(request.brand.tz):  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
 

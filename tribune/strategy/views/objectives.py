@@ -52,7 +52,7 @@ def _follower_chart(brand: Any, kpi: Kpi) -> Any:
         account=accounts[0], at__gte=start, at__lt=end, followers__isnull=False
     ).values_list("at", "followers")
     return line_chart(
-        [(at, float(f)) for at, f in points],
+        [(at, float(f)) for at, f in points if f is not None],
         label=_("Followers of %(handle)s over the KPI's period") % {"handle": accounts[0].handle},
     )
 
