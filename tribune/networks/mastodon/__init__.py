@@ -1,0 +1,1 @@
+"""Mastodon (and compatible servers), on the maintained ``Mastodon.py`` client."""
