@@ -11,8 +11,7 @@ import dataclasses
 from typing import Any
 
 from django import forms
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from tribune.strategy.forms import charter_lines as cl
 from tribune.strategy.forms.charter_lines import rules_initial
@@ -28,15 +27,15 @@ from tribune.strategy.rules import (
     UtmRule,
 )
 
-SEVERITY_CHOICES = [("block", _l("Block")), ("warn", _l("Warn"))]
+SEVERITY_CHOICES = [("block", _("Block")), ("warn", _("Warn"))]
 WEEKDAYS = [
-    (0, _l("Monday")),
-    (1, _l("Tuesday")),
-    (2, _l("Wednesday")),
-    (3, _l("Thursday")),
-    (4, _l("Friday")),
-    (5, _l("Saturday")),
-    (6, _l("Sunday")),
+    (0, _("Monday")),
+    (1, _("Tuesday")),
+    (2, _("Wednesday")),
+    (3, _("Thursday")),
+    (4, _("Friday")),
+    (5, _("Saturday")),
+    (6, _("Sunday")),
 ]
 WEEK_MINUTES = 7 * 24 * 60
 __all__ = ["CharterForm", "rules_initial"]
@@ -52,108 +51,108 @@ def _text(label: Any, help_text: Any = "", rows: int = 3) -> forms.CharField:
 
 
 def _severity() -> forms.ChoiceField:
-    return forms.ChoiceField(label=_l("Severity"), choices=SEVERITY_CHOICES)
+    return forms.ChoiceField(label=_("Severity"), choices=SEVERITY_CHOICES)
 
 
 class CharterForm(forms.Form):
     base_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     note = forms.CharField(
-        label=_l("What changed (for the version history)"), max_length=300, required=False
+        label=_("What changed (for the version history)"), max_length=300, required=False
     )
     document = forms.CharField(
-        label=_l("Charter text"),
+        label=_("Charter text"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 14}),
-        help_text=_l(
+        help_text=_(
             "Plain text. ## Heading, - list item, **bold**, *italic*, [link](https://…); "
             "a blank line starts a new paragraph."
         ),
     )
     banned_terms = _text(
-        _l("Banned terms"),
-        _l(
+        _("Banned terms"),
+        _(
             "One per line: term | block or warn | reason | networks | prefix. Example: "
             "arnaque | block | Vocabulaire juridique"
         ),
         rows=5,
     )
     competitors = _text(
-        _l("Competitor names"), _l("One per line, same columns as banned terms (warn by default).")
+        _("Competitor names"), _("One per line, same columns as banned terms (warn by default).")
     )
     required_terms = _text(
-        _l("Required mentions"),
-        _l(
+        _("Required mentions"),
+        _(
             "One group per line: terms separated by commas | networks | severity | reason. "
             "Example: Tribune, @tribune | linkedin"
         ),
     )
     disclosure_tags = _text(
-        _l("Disclosure tags for sponsored posts"),
-        _l("One per line; any one of them satisfies the rule."),
+        _("Disclosure tags for sponsored posts"),
+        _("One per line; any one of them satisfies the rule."),
     )
     disclosure_severity = _severity()
     hashtag_limit = forms.IntegerField(
-        label=_l("Maximum hashtags per post"),
+        label=_("Maximum hashtags per post"),
         required=False,
         min_value=0,
         max_value=1000,
-        help_text=_l("Leave empty for no limit."),
+        help_text=_("Leave empty for no limit."),
     )
     hashtag_per_network = _text(
-        _l("Maximum hashtags per network"), _l("One per line: network: number (instagram: 15).")
+        _("Maximum hashtags per network"), _("One per line: network: number (instagram: 15).")
     )
     hashtag_severity = _severity()
     utm_params = _text(
-        _l("Required UTM parameters"), _l("Separated by commas: utm_source, utm_campaign.")
+        _("Required UTM parameters"), _("Separated by commas: utm_source, utm_campaign.")
     )
-    utm_domains = _text(_l("Only for links to these domains"), _l("Empty: every link."), rows=2)
-    utm_networks = _text(_l("Only on these networks"), _l("Empty: every network."), rows=1)
+    utm_domains = _text(_("Only for links to these domains"), _("Empty: every link."), rows=2)
+    utm_networks = _text(_("Only on these networks"), _("Empty: every network."), rows=1)
     utm_severity = _severity()
     languages_allowed = _text(
-        _l("Languages allowed"), _l("Language codes separated by commas: fr, en."), rows=1
+        _("Languages allowed"), _("Language codes separated by commas: fr, en."), rows=1
     )
-    languages_per_account = _text(_l("Languages per account"), _l("One per line: @handle: en, fr."))
+    languages_per_account = _text(_("Languages per account"), _("One per line: @handle: en, fr."))
     languages_severity = _severity()
-    tone_caps = forms.BooleanField(label=_l("Warn about words in capitals"), required=False)
+    tone_caps = forms.BooleanField(label=_("Warn about words in capitals"), required=False)
     tone_caps_min_length = forms.IntegerField(
-        label=_l("…of at least this many letters"), min_value=2, max_value=100
+        label=_("…of at least this many letters"), min_value=2, max_value=100
     )
     tone_caps_allowed = _text(
-        _l("Capitals allowed (acronyms, brand names)"), _l("Separated by commas."), rows=2
+        _("Capitals allowed (acronyms, brand names)"), _("Separated by commas."), rows=2
     )
     tone_max_exclamations = forms.IntegerField(
-        label=_l("Most exclamation marks in a row"),
+        label=_("Most exclamation marks in a row"),
         required=False,
         min_value=1,
         max_value=100,
-        help_text=_l("Leave empty to turn the check off."),
+        help_text=_("Leave empty to turn the check off."),
     )
     response_business_minutes = forms.IntegerField(
-        label=_l("Response-time target in business hours (minutes)"),
+        label=_("Response-time target in business hours (minutes)"),
         min_value=1,
         max_value=WEEK_MINUTES,
     )
     response_off_minutes = forms.IntegerField(
-        label=_l("Response-time target outside business hours (minutes)"),
+        label=_("Response-time target outside business hours (minutes)"),
         min_value=1,
         max_value=WEEK_MINUTES,
     )
     business_days = forms.TypedMultipleChoiceField(
-        label=_l("Business days"),
+        label=_("Business days"),
         choices=WEEKDAYS,
         coerce=int,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     business_start = forms.TimeField(
-        label=_l("Business hours start"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Business hours start"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     business_end = forms.TimeField(
-        label=_l("Business hours end"), widget=forms.TimeInput(attrs={"type": "time"})
+        label=_("Business hours end"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     escalation_contacts = _text(
-        _l("Escalation contacts"),
-        _l("In escalation order, one per line: name | role | e-mail | phone."),
+        _("Escalation contacts"),
+        _("In escalation order, one per line: name | role | e-mail | phone."),
     )
 
     def __init__(self, *args: Any, base: CharterRules | None = None, **kwargs: Any) -> None:

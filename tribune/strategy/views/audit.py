@@ -12,8 +12,7 @@ from django import forms
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy as _
 
 from tribune.accounts.roles import Cap
 from tribune.core.models import AuditEvent
@@ -22,23 +21,23 @@ from tribune.strategy.views.common import page, strategy_view
 
 
 class AuditFilter(forms.Form):
-    action = forms.ChoiceField(label=_l("Action"), required=False)
-    actor = forms.ChoiceField(label=_l("Person"), required=False)
+    action = forms.ChoiceField(label=_("Action"), required=False)
+    actor = forms.ChoiceField(label=_("Person"), required=False)
     since = forms.DateField(
-        label=_l("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label=_l("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args: Any, events: QuerySet[AuditEvent], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         actions = sorted(set(events.values_list("action", flat=True)))
-        self.fields["action"].choices = [("", _l("All actions"))] + [  # type: ignore[attr-defined]
+        self.fields["action"].choices = [("", _("All actions"))] + [  # type: ignore[attr-defined]
             (a, action_label(a)) for a in actions
         ]
         actors = sorted(set(events.values_list("actor_label", flat=True)))
-        self.fields["actor"].choices = [("", _l("Everyone"))] + [(a, a) for a in actors]  # type: ignore[attr-defined]
+        self.fields["actor"].choices = [("", _("Everyone"))] + [(a, a) for a in actors]  # type: ignore[attr-defined]
 
     def apply(self, events: QuerySet[AuditEvent], tz: Any) -> QuerySet[AuditEvent]:
         if not self.is_valid():
@@ -118,6 +117,6 @@ def audit_export(request: HttpRequest) -> StreamingHttpResponse:
             )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    filename = _("audit") + f"-{brand.slug}.csv"
+    filename = f"audit-{brand.slug}.csv"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
