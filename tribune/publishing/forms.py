@@ -34,12 +34,17 @@ class LocalDateTimeField(forms.DateTimeField):
         return naive.replace(tzinfo=self.tz).astimezone(zoneinfo.ZoneInfo("UTC"))
 
 
+class AccountChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_network_display()} · @{obj.handle}"
+
+
 class PostForm(forms.Form):
     title = forms.CharField(label=_("Internal title"), max_length=200, required=False)
     text = forms.CharField(
         label=_("Text"), widget=forms.Textarea(attrs={"rows": 6}), required=False
     )
-    accounts = forms.ModelMultipleChoiceField(
+    accounts = AccountChoiceField(
         label=_("Publish on"),
         queryset=SocialAccount.objects.none(),
         widget=forms.CheckboxSelectMultiple,
