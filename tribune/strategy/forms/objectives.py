@@ -88,6 +88,7 @@ class CampaignForm(BrandForm):
             "objective",
             "pillars",
             "tactics",
+            "utm_campaign",
         ]
         widgets = {
             "start_date": forms.DateInput(),

@@ -1,8 +1,9 @@
 """Campaigns: dates, networks, budget (planned vs spent), tactics, pillars, goals.
 
-Posts and tracked links will point at a campaign when the publishing issue lands: it adds
-a nullable ``campaign`` foreign key on its own models (see docs/strategy.md), so nothing
-here needs to change.
+The link to posts and tracked links is the ``utm_campaign`` value: publishing stamps it
+on the links it tracks (``TrackedLink.campaign``), so analytics can count clicks and
+conversions per campaign without a foreign key across packages. A nullable ``campaign``
+foreign key on posts can be added by publishing later (see docs/strategy.md).
 """
 
 from __future__ import annotations
@@ -46,6 +47,12 @@ class Campaign(models.Model):
     )
     currency = models.CharField(_("currency"), max_length=3, default="EUR")
     tactics = models.TextField(_("tactics"), blank=True)
+    utm_campaign = models.SlugField(
+        _("utm_campaign of its links"),
+        max_length=100,
+        blank=True,
+        help_text=_("The utm_campaign value tracked links of this campaign carry."),
+    )
     pillars = models.ManyToManyField(
         "strategy.ContentPillar", verbose_name=_("content pillars"), blank=True, related_name="+"
     )

@@ -15,6 +15,7 @@ KPI_FIELDS = ["objective", "metric", "label", "target", "period_start", "period_
 KPI_FIELDS += ["network", "account"]
 CAMPAIGN_FIELDS = ["name", "description", "start_date", "end_date", "networks"]
 CAMPAIGN_FIELDS += ["budget_planned", "budget_spent", "currency", "tactics", "objective", "status"]
+CAMPAIGN_FIELDS += ["utm_campaign"]
 GOAL_FIELDS = ["campaign", "label", "target", "achieved"]
 PILLAR_FIELDS = ["name", "description", "share_target"]
 PERSONA_FIELDS = ["name", "description"]

@@ -37,24 +37,26 @@ def _save_pillar(request: HttpRequest, form: PillarForm) -> bool:
 def editorial(request: HttpRequest) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     line = EditorialLine.objects.filter(brand=brand).first()
-    line_form = EditorialLineForm(initial={"text": line.text if line else ""})
-    pillar_form, persona_form = PillarForm(brand=brand), PersonaForm(brand=brand)
+    # Three forms on one page: distinct element ids (auto_id), same field names.
+    line_form = EditorialLineForm(initial={"text": line.text if line else ""}, auto_id="line_%s")
+    pillar_form = PillarForm(brand=brand, auto_id="pillar_%s")
+    persona_form = PersonaForm(brand=brand, auto_id="persona_%s")
     if request.method == "POST":
         require(request, Cap.STRATEGY)
         action = request.POST.get("action")
         if action == "line":
-            line_form = EditorialLineForm(request.POST)
+            line_form = EditorialLineForm(request.POST, auto_id="line_%s")
             if line_form.is_valid():
                 do_save_editorial_line(brand, request.user, line_form.cleaned_data["text"])
                 messages.success(request, _("Editorial line saved."))
                 return redirect(request.path)
         elif action == "pillar":
-            pillar_form = PillarForm(request.POST, brand=brand)
+            pillar_form = PillarForm(request.POST, brand=brand, auto_id="pillar_%s")
             if pillar_form.is_valid() and _save_pillar(request, pillar_form):
                 messages.success(request, _("Content pillar added."))
                 return redirect(request.path)
         elif action == "persona":
-            persona_form = PersonaForm(request.POST, brand=brand)
+            persona_form = PersonaForm(request.POST, brand=brand, auto_id="persona_%s")
             if persona_form.is_valid():
                 do_save(
                     persona_form.save(), actor=request.user, fields=PERSONA_FIELDS, action="persona"

@@ -63,18 +63,20 @@ def _account_rows(report: CmReport) -> list[dict[str, Any]]:
 def report_detail(request: HttpRequest, report_id: int) -> HttpResponse:
     brand = request.brand  # type: ignore[attr-defined]
     report = get_in_scope(CmReport, report_id)
-    comment_form, decision_form = CommentForm(), DecisionForm()
+    # Two forms on one page: distinct element ids (auto_id), same field names.
+    comment_form = CommentForm(auto_id="comment_%s")
+    decision_form = DecisionForm(auto_id="decision_%s")
     if request.method == "POST":
         action = request.POST.get("action")
         if action == "comment":
             require(request, Cap.DRAFT)
-            comment_form = CommentForm(request.POST)
+            comment_form = CommentForm(request.POST, auto_id="comment_%s")
             if comment_form.is_valid():
                 do_add_report_comment(report, request.user, comment_form.cleaned_data["text"])
                 return redirect(request.path)
         elif action == "decision":
             require(request, Cap.STRATEGY)
-            decision_form = DecisionForm(request.POST)
+            decision_form = DecisionForm(request.POST, auto_id="decision_%s")
             if decision_form.is_valid():
                 data = decision_form.cleaned_data
                 do_record_decision(brand, request.user, data["text"], data["network"], report)
