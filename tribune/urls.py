@@ -9,6 +9,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("tribune.accounts.urls")),
     path("", include("tribune.networks.sandbox.urls")),
+    path("", include("tribune.networks.bluesky.urls")),
     path("", include("tribune.publishing.urls")),
     path("", include("tribune.strategy.urls")),
     path("", include("tribune.web.urls")),
