@@ -27,8 +27,9 @@ def prune() -> int:
     now = timezone.now()
     old_runs, _ = JobRun.objects.filter(created_at__lt=now - timedelta(days=7)).delete()
     # Finished task results are kept a day for inspection, failed ones a week.
-    DBTaskResult.objects.filter(status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)
-                                ).delete()
+    DBTaskResult.objects.filter(
+        status="SUCCESSFUL", finished_at__lt=now - timedelta(days=1)
+    ).delete()
     DBTaskResult.objects.filter(status="FAILED", finished_at__lt=now - timedelta(days=7)).delete()
     Heartbeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
     return old_runs
