@@ -1,0 +1,1 @@
+"""Facebook Pages and Instagram professional accounts, on Meta's Graph API."""

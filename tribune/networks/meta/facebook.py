@@ -1,0 +1,248 @@
+"""Facebook Page connector (Graph API): feed posts, photos, comments as replies.
+
+Credentials: ``remote_id`` = the Page id, ``secrets["access_token"]`` = a Page access
+token (from a long-lived user token it does not expire; there is no refresh token).
+https://developers.facebook.com/docs/pages-api/posts
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from tribune.networks.base import (
+    AccountMetrics,
+    Connector,
+    Credentials,
+    InboundItem,
+    InboundPage,
+    MediaItem,
+    NetworkError,
+    PostMetrics,
+    PostRequest,
+    PublishedPost,
+    Rejected,
+    RemoteRef,
+    TextLimits,
+)
+from tribune.networks.meta import common
+from tribune.networks.meta.cursor import TimeCursor
+from tribune.networks.meta.errors import is_gone
+from tribune.networks.meta.graph import Graph
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"})
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
+FEED_COMMENTS = f"id,comments.order(reverse_chronological).limit(50){{{COMMENT_FIELDS}}}"
+RECENT_POSTS = 10
+
+
+def post_url(post_id: str) -> str:
+    return f"https://www.facebook.com/{post_id}"
+
+
+class FacebookPageConnector(Connector):
+    name = "facebook"
+    label = "Facebook Page"
+    # No "refresh" (Page tokens do not expire), no DMs (Messenger is a separate platform).
+    capabilities = frozenset(
+        {"publish", "delete", "media", "threads", "mentions", "replies"}
+        | {"account_metrics", "post_metrics"}
+    )
+    limits = TextLimits(max_length=63206, max_media=10)
+
+    def __init__(
+        self,
+        credentials: Credentials,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        allow_private: bool | None = None,
+    ) -> None:
+        super().__init__(credentials)
+        token = credentials.secrets.get("access_token", "")
+        self.graph = Graph(
+            token, label="Facebook", transport=transport, allow_private=allow_private
+        )
+
+    @property
+    def page_id(self) -> str:
+        if not self.credentials.remote_id:
+            raise Rejected("The Facebook Page id is missing; reconnect the Page.")
+        return self.credentials.remote_id
+
+    def refresh_credentials(self) -> Credentials:
+        raise Rejected("Facebook Page tokens do not expire; reconnect the Page to renew access.")
+
+    # --- publishing ---------------------------------------------------------------------
+    def publish(self, post: PostRequest) -> PublishedPost:
+        common.check_public(post, "Facebook Page")
+        self._check_media(post.media)
+        # No language parameter (Facebook detects it); Page photo uploads have no alt-text
+        # parameter in the Graph API (Facebook writes automatic alt text).
+        if post.reply_to is not None:
+            answer = self.graph.post(f"{post.reply_to.remote_id}/comments", {"message": post.text})
+            post_id = answer["id"]
+        elif len(post.media) == 1:
+            answer = self.graph.post(
+                f"{self.page_id}/photos",
+                {"message": post.text, "published": "true"},
+                files={"source": _file(post.media[0])},
+            )
+            post_id = answer.get("post_id") or answer["id"]
+        else:
+            data: dict[str, Any] = {"message": post.text}
+            for index, item in enumerate(post.media):
+                # Unpublished photos are invisible until attached: a retry duplicates nothing.
+                photo = self.graph.post(
+                    f"{self.page_id}/photos",
+                    {"published": "false"},
+                    files={"source": _file(item)},
+                    write=False,
+                )
+                data[f"attached_media[{index}]"] = json.dumps({"media_fbid": photo["id"]})
+            post_id = self.graph.post(f"{self.page_id}/feed", data)["id"]
+        return PublishedPost(
+            remote_id=post_id, url=post_url(post_id), published_at=datetime.now(UTC)
+        )
+
+    def _check_media(self, media: Sequence[MediaItem]) -> None:
+        if len(media) > self.limits.max_media:
+            raise Rejected(
+                f"Tribune attaches at most {self.limits.max_media} photos to a Page post."
+            )
+        if any(item.mime_type not in IMAGE_TYPES for item in media):
+            raise Rejected(
+                "Tribune publishes photos (JPEG, PNG, GIF, BMP, TIFF) to Facebook Pages."
+            )
+
+    def delete(self, ref: RemoteRef) -> None:
+        try:
+            self.graph.delete(ref.remote_id)
+        except NetworkError as exc:
+            if not is_gone(exc):  # deleting twice is fine
+                raise
+
+    def find_published(
+        self, idempotency_key: str, text: str, since: datetime
+    ) -> PublishedPost | None:
+        """The Page's own feed posts since ``since`` (minus clock slack) with the same text."""
+        posts = self.graph.pages(
+            f"{self.page_id}/feed",
+            max_pages=3,
+            fields="id,message,created_time,from,permalink_url",
+            since=common.unix(since - common.RECONCILE_SLACK),
+            limit=25,
+        )
+        for entry in posts:
+            created = common.parse_time(entry["created_time"])
+            mine = (entry.get("from") or {}).get("id", self.page_id) == self.page_id
+            same = common.comparable(entry.get("message")) == common.comparable(text)
+            if mine and same and created >= common.aware(since) - common.RECONCILE_SLACK:
+                return PublishedPost(
+                    remote_id=entry["id"],
+                    url=entry.get("permalink_url") or post_url(entry["id"]),
+                    published_at=created,
+                )
+        return None
+
+    # --- reading ------------------------------------------------------------------------
+    def fetch_inbound(self, cursor: str = "", limit: int = 100) -> InboundPage:
+        """Comments on the Page's recent posts (``reply``) and posts that tag the Page
+        (``mention``). Reactions have no timestamps in the API, so they are not items."""
+        items: list[InboundItem] = []
+        feed = self.graph.get(f"{self.page_id}/feed", fields=FEED_COMMENTS, limit=RECENT_POSTS)
+        for entry in feed.get("data") or []:
+            for comment in (entry.get("comments") or {}).get("data") or []:
+                if (comment.get("from") or {}).get("id") != self.page_id:
+                    items.append(_comment_item(comment, entry["id"]))
+        tagged = self.graph.get(
+            f"{self.page_id}/tagged", fields="id,message,created_time,from,permalink_url", limit=25
+        )
+        items += [_tagged_item(entry) for entry in tagged.get("data") or []]
+        position = TimeCursor.decode(cursor)
+        taken, position = position.take(items, lambda i: (i.created_at, i.remote_id), limit)
+        return InboundPage(items=taken, cursor=position.encode() or cursor)
+
+    def fetch_account_metrics(self) -> AccountMetrics:
+        page = self.graph.get(self.page_id, fields="followers_count,fan_count")
+        return AccountMetrics(at=datetime.now(UTC), followers=page.get("followers_count"))
+
+    def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
+        """Reactions, comments and shares for posts that still exist; impressions from
+        ``post_impressions`` insights where Meta still gives them (Meta has been retiring
+        Page insights metrics since 2024; a refused metric leaves ``impressions`` None)."""
+        ids = [ref.remote_id for ref in refs]
+        metrics = []
+        for start in range(0, len(ids), 50):  # ?ids= takes at most 50 ids
+            batch = ",".join(ids[start : start + 50])
+            counts = self.graph.get(
+                "",
+                ids=batch,
+                fields="reactions.summary(total_count).limit(0),"
+                "comments.summary(total_count).limit(0),shares",
+            )
+            views = self._impressions(batch)
+            now = datetime.now(UTC)
+            for post_id, post in counts.items():
+                metrics.append(
+                    PostMetrics(
+                        remote_id=post_id,
+                        at=now,
+                        likes=_total(post, "reactions"),
+                        replies=_total(post, "comments"),
+                        reposts=(post.get("shares") or {}).get("count", 0),
+                        impressions=views.get(post_id),
+                    )
+                )
+        return metrics
+
+    def _impressions(self, batch: str) -> dict[str, int]:
+        try:
+            answer = self.graph.get("", ids=batch, fields="insights.metric(post_impressions)")
+        except Rejected:  # deprecated metric or missing read_insights permission
+            return {}
+        found = {}
+        for post_id, post in answer.items():
+            for metric in (post.get("insights") or {}).get("data") or []:
+                values = metric.get("values") or [{}]
+                if metric.get("name") == "post_impressions" and "value" in values[-1]:
+                    found[post_id] = int(values[-1]["value"])
+        return found
+
+
+def _file(item: MediaItem) -> tuple[str, bytes, str]:
+    return (item.filename or "photo", item.content, item.mime_type)
+
+
+def _total(post: dict[str, Any], edge: str) -> int | None:
+    return ((post.get(edge) or {}).get("summary") or {}).get("total_count")
+
+
+def _comment_item(comment: dict[str, Any], post_id: str) -> InboundItem:
+    parent = (comment.get("parent") or {}).get("id") or post_id
+    return InboundItem(
+        remote_id=comment["id"],
+        kind="reply",
+        author=common.author(comment.get("from")),
+        created_at=common.parse_time(comment["created_time"]),
+        text=comment.get("message", ""),
+        url=comment.get("permalink_url", ""),
+        in_reply_to=parent,
+        root_id=post_id,
+        raw=comment,
+    )
+
+
+def _tagged_item(entry: dict[str, Any]) -> InboundItem:
+    return InboundItem(
+        remote_id=entry["id"],
+        kind="mention",
+        author=common.author(entry.get("from")),
+        created_at=common.parse_time(entry["created_time"]),
+        text=entry.get("message", ""),
+        url=entry.get("permalink_url", ""),
+        raw=entry,
+    )
