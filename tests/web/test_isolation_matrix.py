@@ -31,11 +31,33 @@ def _post(brand: Brand) -> int:
         return Post.objects.create(brand=brand, text=f"Post of {brand.slug}").pk
 
 
+def _image(brand: Brand) -> int:
+    from django.core.files.base import ContentFile
+
+    from tribune.publishing.models import MediaFile
+
+    with brand_scope(brand):
+        post_id = _post(brand)
+        item = MediaFile(
+            brand=brand,
+            post_id=post_id,
+            mime_type="image/png",
+            width=1,
+            height=1,
+            size=1,
+            alt_text="x",
+        )
+        item.file.save("x.png", ContentFile(b"x"), save=False)
+        item.save()
+        return item.pk
+
+
 # URL keyword → function creating an object of that kind in a brand and returning its id.
 OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "account_id": _account,
     "post_id": _post,
     "action": lambda brand: "comment",
+    "media_id": lambda brand: _image(brand),
     **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
 }
 

@@ -14,7 +14,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest
+from django.http.response import HttpResponseBase
 
 from tribune.accounts.models import Brand, BrandRole, User, Workspace, WorkspaceMembership
 from tribune.accounts.roles import Cap, caps_for_roles
@@ -86,11 +87,11 @@ def access_workspace_by_slug(user: User, slug: str, admin: bool = False) -> Work
     return workspace
 
 
-def brand_view(need: Cap | str = Cap.VIEW) -> Callable[[Callable[..., HttpResponse]], Any]:
+def brand_view(need: Cap | str = Cap.VIEW) -> Callable[[Callable[..., HttpResponseBase]], Any]:
     """Decorate a view taking ``brand_slug``: checks the role, enters the tenant scope and
     sets ``request.access`` / ``request.brand``."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @login_required
         @functools.wraps(view)
         def wrapped(request: HttpRequest, brand_slug: str, *args: Any, **kwargs: Any) -> Any:

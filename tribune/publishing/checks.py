@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tribune.accounts.models import Brand
+from tribune.networks.registry import connector_class
 from tribune.publishing.textcount import measure
 from tribune.strategy.rules.engine import ContentContext
 from tribune.strategy.services.charter import check_brand_content
@@ -54,6 +55,31 @@ def charter_problems(
         Problem(v.code, v.severity, v.message(language), v.start, v.end)
         for v in check_brand_content(brand, network, text, context)
     ]
+
+
+def media_problems(network: str, images: int) -> list[Problem]:
+    if not images:
+        return []
+    connector = connector_class(network)
+    if "media" not in connector.capabilities:
+        return [
+            Problem(
+                "media_unsupported",
+                "block",
+                _("Tribune cannot publish images on %(network)s yet.")
+                % {"network": connector.label},
+            )
+        ]
+    if images > connector.limits.max_media:
+        return [
+            Problem(
+                "too_many_images",
+                "block",
+                _("%(network)s accepts at most %(n)d images per post.")
+                % {"network": connector.label, "n": connector.limits.max_media},
+            )
+        ]
+    return []
 
 
 def check_text(

@@ -221,3 +221,27 @@ class PostMetricSnapshot(models.Model):
         parts = [self.likes, self.replies, self.reposts, self.quotes]
         known = [p for p in parts if p is not None]
         return sum(known) if known else None
+
+
+def _media_path(instance: MediaFile, filename: str) -> str:
+    return f"brands/{instance.brand_id}/media/{uuid.uuid4().hex}{filename[-5:]}"
+
+
+class MediaFile(models.Model):
+    """An image attached to a post, already validated and re-encoded (no EXIF)."""
+
+    brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
+    file = models.FileField(upload_to=_media_path)
+    mime_type = models.CharField(max_length=50)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    size = models.PositiveIntegerField()
+    alt_text = models.TextField(_("description for people who cannot see the image"))
+    position = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BrandScopedManager()
+
+    class Meta:
+        ordering = ["position", "id"]

@@ -36,6 +36,7 @@ from tribune.networks.base import (
 )
 from tribune.networks.models import SocialAccount
 from tribune.networks.services import do_store_refreshed_credentials
+from tribune.publishing.media import media_items
 from tribune.publishing.models import Attempt, PostStatus, Variant
 from tribune.publishing.states import after_variant_change
 
@@ -147,6 +148,7 @@ def _request(variant: Variant) -> PostRequest:
         text=variant.outgoing_text,
         idempotency_key=str(variant.idempotency_key),
         language=variant.post.language or variant.account.language,
+        media=media_items(variant.post),
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tribune.publishing import calendar, views
+from tribune.publishing import calendar, media_views, views
 
 app_name = "publishing"
 
@@ -13,6 +13,18 @@ urlpatterns = [
     path(
         "b/<slug:brand_slug>/publishing/posts/<int:post_id>/move/", calendar.move_post, name="move"
     ),
+    path(
+        "b/<slug:brand_slug>/publishing/posts/<int:post_id>/images/",
+        media_views.upload_image,
+        name="upload_image",
+    ),
+    path("b/<slug:brand_slug>/publishing/images/<int:media_id>/", media_views.image, name="image"),
+    path(
+        "b/<slug:brand_slug>/publishing/images/<int:media_id>/remove/",
+        media_views.remove_image,
+        name="remove_image",
+    ),
+    # Last: <action> would otherwise swallow the fixed paths above.
     path(
         "b/<slug:brand_slug>/publishing/posts/<int:post_id>/<slug:action>/",
         views.post_action,

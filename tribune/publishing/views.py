@@ -120,9 +120,9 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     tracked = TrackedLink.objects.filter(variant__post=post).select_related("variant__account")
     checks = workflow.check_post(post) if post.status in workflow.EDITABLE else {}
     ids = [v.pk for v in variants]
-    latest = {}
-    for snap in PostMetricSnapshot.objects.filter(variant_id__in=ids).order_by("at"):
-        latest[snap.variant_id] = snap
+    latest: dict[int, PostMetricSnapshot] = {}
+    for row in PostMetricSnapshot.objects.filter(variant_id__in=ids).order_by("at"):
+        latest[row.variant_id] = row
     for variant in variants:
         snap = latest.get(variant.pk)
         variant.latest_metrics = snap  # type: ignore[attr-defined]

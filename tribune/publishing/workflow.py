@@ -19,7 +19,7 @@ from tribune.accounts.models import Brand, User
 from tribune.accounts.roles import Cap
 from tribune.core.audit import record_audit
 from tribune.networks.models import SocialAccount
-from tribune.publishing.checks import check_text
+from tribune.publishing.checks import check_text, media_problems
 from tribune.publishing.links import render_variant
 from tribune.publishing.models import Post, PostStatus, ReviewComment, Variant
 from tribune.publishing.notify import notify, people_with_roles, workspace_admins
@@ -56,8 +56,9 @@ def _snapshot(post: Post) -> dict[str, Any]:
 def check_post(post: Post) -> dict[str, dict]:
     """Checks per variant (keyed by account handle); see ``checks.check_text``."""
     results = {}
+    images = post.media.count()
     for variant in post.variants.select_related("account"):
-        results[variant.account.handle] = check_text(
+        result = check_text(
             post.brand,
             variant.account.network,
             variant.body,
@@ -65,6 +66,9 @@ def check_post(post: Post) -> dict[str, dict]:
             language=post.language or variant.account.language,
             account=variant.account.handle,
         )
+        result["problems"] += media_problems(variant.account.network, images)
+        result["blocking"] = any(p.blocking for p in result["problems"])
+        results[variant.account.handle] = result
     return results
 
 

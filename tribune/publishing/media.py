@@ -1,0 +1,129 @@
+"""Image uploads: sniff the real type, refuse what is not an image, re-encode.
+
+Re-encoding drops EXIF (camera, GPS position) and any payload hidden after the image
+data, and brings large photos under the strictest network limit we publish to (Bluesky:
+1 MB per image), so one file works everywhere.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from tribune.accounts.models import User
+from tribune.core.audit import record_audit
+from tribune.networks.base import MediaItem
+from tribune.publishing.models import MediaFile, Post, PostStatus
+
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_SIDE = 2048
+TARGET_BYTES = 950 * 1024
+MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
+ALLOWED = {"JPEG", "PNG", "WEBP", "GIF"}
+
+
+class MediaError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class CleanImage:
+    content: bytes
+    mime_type: str
+    width: int
+    height: int
+
+
+def check_image(data: bytes) -> CleanImage:
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise MediaError(_("The file is larger than 20 MB."))
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format
+            if probe.width * probe.height > MAX_PIXELS:
+                raise MediaError(_("The image is too large (more than 40 megapixels)."))
+            probe.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError):
+        raise MediaError(_("This file is not an image Tribune can read.")) from None
+    if kind not in ALLOWED:
+        raise MediaError(_("Use a JPEG, PNG, WebP or GIF image."))
+    with Image.open(io.BytesIO(data)) as opened:
+        image = ImageOps.exif_transpose(opened)  # keep the orientation the camera meant
+        image.thumbnail((MAX_SIDE, MAX_SIDE))
+        keep_png = kind == "PNG" and image.mode in ("RGBA", "LA", "P")
+        if keep_png:
+            out = io.BytesIO()
+            image.save(out, format="PNG", optimize=True)
+            if out.tell() <= TARGET_BYTES:
+                return CleanImage(out.getvalue(), "image/png", image.width, image.height)
+        rgb = image.convert("RGB")
+        for quality in (88, 80, 72, 64, 55):
+            out = io.BytesIO()
+            rgb.save(out, format="JPEG", quality=quality, optimize=True)
+            if out.tell() <= TARGET_BYTES:
+                break
+        return CleanImage(out.getvalue(), "image/jpeg", rgb.width, rgb.height)
+
+
+def check_can_change_images(post: Post) -> None:
+    if post.status != PostStatus.DRAFT:
+        raise MediaError(_("Move the post back to draft to change its images."))
+
+
+@transaction.atomic
+def do_attach_image(post: Post, actor: User, data: bytes, alt_text: str) -> MediaFile:
+    check_can_change_images(post)
+    if not alt_text.strip():
+        raise MediaError(_("Describe the image for people who cannot see it."))
+    if post.media.count() >= 4:
+        raise MediaError(_("A post can carry at most 4 images."))
+    clean = check_image(data)
+    suffix = ".png" if clean.mime_type == "image/png" else ".jpg"
+    media = MediaFile(
+        brand=post.brand,
+        post=post,
+        mime_type=clean.mime_type,
+        width=clean.width,
+        height=clean.height,
+        size=len(clean.content),
+        alt_text=alt_text.strip(),
+        position=post.media.count(),
+    )
+    media.file.save(f"image{suffix}", ContentFile(clean.content), save=False)
+    media.save()
+    record_audit(
+        "post.image_added",
+        actor=actor,
+        brand=post.brand,
+        obj=post,
+        after={"image": media.pk, "alt_text": media.alt_text},
+    )
+    return media
+
+
+@transaction.atomic
+def do_remove_image(media: MediaFile, actor: User) -> None:
+    record_audit(
+        "post.image_removed",
+        actor=actor,
+        brand=media.brand,
+        obj=media.post,
+        before={"image": media.pk, "alt_text": media.alt_text},
+    )
+    media.file.delete(save=False)
+    media.delete()
+
+
+def media_items(post: Post) -> list[MediaItem]:
+    items = []
+    for media in post.media.all():
+        with media.file.open("rb") as handle:
+            items.append(
+                MediaItem(content=handle.read(), mime_type=media.mime_type, alt_text=media.alt_text)
+            )
+    return items
