@@ -1,0 +1,1 @@
+"""LinkedIn organization pages, on LinkedIn's versioned REST API (Community Management)."""
