@@ -108,9 +108,15 @@ def test_other_brands_snapshots_never_count(tenants, account):
 
 
 def test_metrics_without_a_provider_yet_say_so(tenants):
-    assert METRICS["posts_published"].provider is None
-    progress = measure(tenants.brand_a, _kpi(tenants.brand_a, "posts_published", "12"))
-    assert not progress.available and progress.value is None
+    from tribune.strategy.kpis import declare
+
+    declare("future_metric", "Future", "Not measurable yet.")
+    try:
+        assert METRICS["future_metric"].provider is None
+        progress = measure(tenants.brand_a, _kpi(tenants.brand_a, "future_metric", "12"))
+        assert not progress.available and progress.value is None
+    finally:
+        del METRICS["future_metric"]
 
 
 def test_a_zero_target_has_a_value_but_no_percentage(tenants, account):
@@ -141,5 +147,5 @@ def test_the_objective_page_shows_measured_progress_and_no_data(client, tenants,
     html = page.content.decode()
     assert page.status_code == 200
     assert '<span data-testid="kpi-percent">50 %</span>' in html
-    assert "No data yet: this metric will be measured once" in html
+    assert "No data yet for this period." in html  # engagement: no figures collected yet
     assert "<svg" in html  # the followers chart of the single account

@@ -7,4 +7,7 @@ class PublishingConfig(AppConfig):
     verbose_name = "Publishing"
 
     def ready(self) -> None:
-        from tribune.publishing import tasks  # noqa: F401  (registers periodic jobs)
+        from tribune.publishing import (  # noqa: F401  (registers jobs and KPI providers)
+            reporting,
+            tasks,
+        )

@@ -5,9 +5,9 @@ are aware datetimes bounding the KPI's period, [start, end), computed from its l
 dates in the brand's time zone. It returns None when there is no data to measure: the
 screens then say "no data yet", they never show an invented number.
 
-Available now, from account snapshots: ``followers`` and ``follower_growth``.
-``posts_published`` and ``engagement`` are declared without a provider; the publishing
-and analytics packages register theirs with ``@provider("posts_published")``.
+From account snapshots: ``followers`` and ``follower_growth``. ``posts_published`` and
+``engagement`` are declared here and measured by ``tribune.publishing.reporting``, which
+registers its providers with ``@provider(...)`` when the publishing app loads.
 """
 
 from __future__ import annotations
@@ -116,8 +116,16 @@ declare(
     _("Follower growth"),
     _("Last figure minus first figure within the period."),
 )
-declare("posts_published", _("Posts published"), _("Measured once publishing is available."))
-declare("engagement", _("Engagement"), _("Measured once analytics is available."))
+declare(
+    "posts_published",
+    _("Posts published"),
+    _("Posts that went out in the period, counted once per account (from publishing)."),
+)
+declare(
+    "engagement",
+    _("Engagement"),
+    _("Likes, replies, reposts and quotes of the period's posts, as the networks report them."),
+)
 
 
 @provider("followers")

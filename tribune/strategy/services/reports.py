@@ -100,6 +100,8 @@ def _activity_section(brand: Brand, start: datetime, end: datetime) -> dict[str,
 
 
 def build_report_data(brand: Brand, first_day: date, last_day: date) -> dict[str, Any]:
+    from tribune.publishing.reporting import report_section as publishing_section
+
     start, end = period_bounds(brand, first_day, last_day)
     with brand_scope(brand):
         crises = Crisis.objects.filter(brand=brand, opened_at__gte=start, opened_at__lt=end)
@@ -111,7 +113,7 @@ def build_report_data(brand: Brand, first_day: date, last_day: date) -> dict[str
             "activity": _activity_section(brand, start, end),
             "crises_opened": crises.count(),
             "decisions": decisions.count(),
-            "publishing": None,  # filled once the publishing package exists
+            "publishing": publishing_section(brand, start, end),
             "inbox": None,  # filled once the inbox package exists
         }
 
