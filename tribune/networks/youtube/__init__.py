@@ -1,0 +1,1 @@
+"""YouTube channels, on the YouTube Data API v3 (what it allows: videos, comments, counts)."""
