@@ -38,7 +38,8 @@ def connector(fake: FakeGraph) -> FacebookPageConnector:
 def test_class_attributes():
     assert FacebookPageConnector.name == "facebook"
     assert "refresh" not in FacebookPageConnector.capabilities
-    assert {"publish", "media", "threads", "mentions"} <= FacebookPageConnector.capabilities
+    assert {"publish", "media", "first_comment", "mentions"} <= FacebookPageConnector.capabilities
+    assert "threads" not in FacebookPageConnector.capabilities
 
 
 def test_text_post_goes_to_the_page_feed(fake_graph):

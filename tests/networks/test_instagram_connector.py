@@ -51,7 +51,8 @@ def connector(fake: FakeGraph) -> InstagramConnector:
 
 def test_class_attributes():
     assert InstagramConnector.name == "instagram" and InstagramConnector.limits.max_length == 2200
-    assert "refresh" not in InstagramConnector.capabilities
+    assert not {"refresh", "threads", "dms"} & InstagramConnector.capabilities
+    assert {"publish", "media", "first_comment"} <= InstagramConnector.capabilities
 
 
 def test_one_image_container_then_publish(fake_graph):

@@ -144,6 +144,12 @@ def test_unreadable_answer_to_a_post_is_an_unknown_outcome(instance):
         instance.connector().publish(post())
 
 
+def test_requests_use_tribunes_timeout_not_mastodon_pys_300_s(instance):
+    instance.routes[PROFILE] = (200, load("account_verify_credentials.json"))
+    instance.connector().fetch_account_metrics()
+    assert instance.adapter.timeouts == [(5.0, 15.0)]
+
+
 def test_real_refused_connection_on_loopback_is_unavailable():
     """No stub: requests really connects to a closed port on 127.0.0.1."""
     credentials = Credentials(

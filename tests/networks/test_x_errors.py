@@ -125,6 +125,14 @@ def test_unreadable_answer_to_a_post_is_an_unknown_outcome(fake_x):
         fake_x.connector().publish(post())
 
 
+def test_every_request_gets_tribunes_timeout(fake_x, settings):
+    """tweepy sends without a timeout; the outbound adapter sets (connect, read)."""
+    settings.TRIBUNE_HTTP_TIMEOUT = 12.0
+    fake_x.routes[ME] = (200, load("users_me.json"))
+    fake_x.connector().fetch_account_metrics()
+    assert fake_x.adapter.timeouts == [(5.0, 12.0)]
+
+
 # --- OAuth 2.0 --------------------------------------------------------------------------
 def test_refresh_stores_the_rotated_refresh_token(fake_x):
     fake_x.routes[TOKEN] = (200, load("token.json"))

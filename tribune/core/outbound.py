@@ -54,6 +54,12 @@ def timeout_seconds() -> float:
     return float(setting("TRIBUNE_HTTP_TIMEOUT", DEFAULT_TIMEOUT))
 
 
+def requests_timeout() -> tuple[float, float]:
+    """``(connect, read)`` seconds, as requests takes them."""
+    seconds = timeout_seconds()
+    return min(seconds, MAX_CONNECT_TIMEOUT), seconds
+
+
 def allow_private_default(allow_private: bool | None) -> bool:
     if allow_private is None:
         return bool(setting("TRIBUNE_ALLOW_PRIVATE_URLS", False))
@@ -142,9 +148,8 @@ class GuardedAdapter(BaseAdapter):
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # type: ignore[no-untyped-def,override]
         host = urlsplit(request.url or "").hostname or ""
         check_host(host, allow_private=self.allow_private, error=self.blocked)
-        if timeout is None:  # tweepy sends without a timeout; Mastodon.py's default is 300 s
-            seconds = timeout_seconds()
-            timeout = (min(seconds, MAX_CONNECT_TIMEOUT), seconds)
+        if timeout is None:  # tweepy sends without a timeout
+            timeout = requests_timeout()
         return self.inner.send(
             request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
         )
@@ -174,15 +179,18 @@ Handler = Callable[[requests.PreparedRequest], "requests.Response | tuple"]
 class CallbackAdapter(BaseAdapter):
     """The requests twin of ``httpx.MockTransport``: ``handler(prepared_request)`` returns
     ``(status, body)``, ``(status, body, headers)`` or a ``requests.Response``, or raises.
-    A ``dict``/``list`` body is sent as JSON. Every request is kept in ``requests``."""
+    A ``dict``/``list`` body is sent as JSON. Every request is kept in ``requests``, with
+    the timeout it was sent with in ``timeouts``."""
 
     def __init__(self, handler: Handler) -> None:
         super().__init__()
         self.handler = handler
         self.requests: list[requests.PreparedRequest] = []
+        self.timeouts: list[Any] = []
 
     def send(self, request, stream=False, timeout=None, verify=True, cert=None, proxies=None):  # type: ignore[no-untyped-def,override]
         self.requests.append(request)
+        self.timeouts.append(timeout)
         answer = self.handler(request)
         if isinstance(answer, requests.Response):
             answer.request = request

@@ -10,6 +10,12 @@ CONNECTORS: dict[str, tuple[str, str]] = {
     # name: (dotted path to the Connector class, human label)
     "sandbox": ("tribune.networks.sandbox.connector.SandboxConnector", "Sandbox"),
     "bluesky": ("tribune.networks.bluesky.connector.BlueskyConnector", "Bluesky"),
+    "mastodon": ("tribune.networks.mastodon.connector.MastodonConnector", "Mastodon"),
+    "x": ("tribune.networks.x.connector.XConnector", "X"),
+    "facebook": ("tribune.networks.meta.facebook.FacebookPageConnector", "Facebook Page"),
+    "instagram": ("tribune.networks.meta.instagram.InstagramConnector", "Instagram"),
+    "linkedin": ("tribune.networks.linkedin.connector.LinkedInConnector", "LinkedIn Page"),
+    "youtube": ("tribune.networks.youtube.connector.YouTubeConnector", "YouTube"),
 }
 
 

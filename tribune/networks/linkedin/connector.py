@@ -44,9 +44,10 @@ def millis(moment: int | None) -> datetime:
 class LinkedInConnector(Connector):
     name = "linkedin"
     label = "LinkedIn Page"
-    # No mentions or DMs: they need LinkedIn's notifications/messaging programmes.
+    # No mentions or DMs: they need LinkedIn's notifications/messaging programmes. No
+    # "threads": a reply is a comment under the post (hence "first_comment").
     capabilities = frozenset(
-        {"publish", "delete", "media", "threads", "replies"}
+        {"publish", "delete", "media", "first_comment", "replies"}
         | {"account_metrics", "post_metrics", "refresh"}
     )
     limits = TextLimits(max_length=3000, max_media=20)

@@ -47,9 +47,10 @@ def post_url(post_id: str) -> str:
 class FacebookPageConnector(Connector):
     name = "facebook"
     label = "Facebook Page"
-    # No "refresh" (Page tokens do not expire), no DMs (Messenger is a separate platform).
+    # No "refresh" (Page tokens do not expire), no DMs (Messenger is a separate platform),
+    # no "threads": a reply is a comment under the post (hence "first_comment").
     capabilities = frozenset(
-        {"publish", "delete", "media", "threads", "mentions", "replies"}
+        {"publish", "delete", "media", "first_comment", "mentions", "replies"}
         | {"account_metrics", "post_metrics"}
     )
     limits = TextLimits(max_length=63206, max_media=10)

@@ -59,9 +59,10 @@ def storage_url(item: MediaItem) -> str:
 class InstagramConnector(Connector):
     name = "instagram"
     label = "Instagram"
-    # No text-only posts, no DMs, no refresh (the Page token does not expire).
+    # No text-only posts, no DMs, no refresh (the Page token does not expire), no
+    # "threads": a reply is a comment under the post (hence "first_comment").
     capabilities = frozenset(
-        {"publish", "delete", "media", "threads", "mentions", "replies"}
+        {"publish", "delete", "media", "first_comment", "mentions", "replies"}
         | {"account_metrics", "post_metrics"}
     )
     limits = TextLimits(max_length=2200, max_media=10)

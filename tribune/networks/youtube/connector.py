@@ -43,9 +43,11 @@ def _count(value: str | None) -> int | None:
 class YouTubeConnector(Connector):
     name = "youtube"
     label = "YouTube"
-    # No "publish" (no text posts), no "mentions" or "dms" (the API has neither).
+    # No "publish" (no text posts), no "mentions" or "dms" (the API has neither); replies
+    # are comments under the video (hence "first_comment", not "threads").
     capabilities = frozenset(
-        {"media", "delete", "threads", "replies", "account_metrics", "post_metrics", "refresh"}
+        {"media", "delete", "first_comment", "replies", "account_metrics", "post_metrics"}
+        | {"refresh"}
     )
     limits = TextLimits(max_length=videos.MAX_DESCRIPTION, max_media=1)
 
