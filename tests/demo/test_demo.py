@@ -9,7 +9,7 @@ from tribune.networks.sandbox.models import Event
 
 
 def test_demo_is_idempotent_and_isolates_the_clients(db, client):
-    first = run_demo(days=2, progress=lambda _m: None)
+    first = run_demo(days=6, progress=lambda _m: None)
     counts = (User.objects.count(), Brand.objects.count(), BrandRole.objects.count())
     events = Event.objects.count()
     second = run_demo(days=2, progress=lambda _m: None)
@@ -26,6 +26,16 @@ def test_demo_is_idempotent_and_isolates_the_clients(db, client):
     cm = User.objects.get(email="cm@demo.tribune.local")
     assert [b.slug for b in brands_for_user(cm)] == ["maison-lumiere"]
 
+    from tribune.publishing.models import Post, PostMetricSnapshot
+
+    with brand_scope(b2c):
+        statuses = set(Post.objects.filter(brand=b2c).values_list("status", flat=True))
+        assert {"published", "scheduled", "in_review", "draft"} <= statuses
+        assert PostMetricSnapshot.objects.exists()
+        posts = Post.objects.count()
+    run_demo(days=2, progress=lambda _m: None)
+    with brand_scope(b2c):
+        assert Post.objects.count() == posts  # nothing duplicated by a second run
     assert client.login(email=cm.email, password=DEMO_PASSWORD)
     page = client.get("/", follow=True).content.decode()
     assert "Tableau de bord · Maison Lumière" in page and "Orbitale" not in page

@@ -183,8 +183,15 @@ def describe_logins() -> list[tuple[str, str, str]]:
 
 
 def run_demo(days: int = 28, progress=print) -> DemoResult:  # type: ignore[no-untyped-def]
+    from tribune.demo.content import seed_content
+
     seed_tenancy()
     seed_sandbox(days, progress=progress)
+    progress("  charter, objectives and posts …")
+    seed_content(
+        {"maison-lumiere": "cm@demo.tribune.local", "orbitale": "cm.orbitale@demo.tribune.local"},
+        "smm@demo.tribune.local",
+    )
     return DemoResult(logins=describe_logins())
 
 

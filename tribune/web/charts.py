@@ -7,14 +7,15 @@ from datetime import datetime
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 
 def line_chart(
     points: Sequence[tuple[datetime, float]], *, label: str, width: int = 560, height: int = 160
 ) -> SafeString:
-    """A line with its min/max labelled; accessible name and a data table fallback."""
+    """A line with its min/max labelled and an accessible name."""
     if len(points) < 2:
-        return format_html('<p class="muted">{}</p>', label)
+        return format_html('<p class="muted">{}</p>', _("Not enough data for a chart yet."))
     values = [v for _t, v in points]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
