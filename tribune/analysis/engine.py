@@ -81,9 +81,10 @@ def analyze(
     bundle = load_bundle(model_dir)
     cleaned = [clean_for_model(t) for t in texts]
     langs = detect_languages(cleaned, languages)
-    lexicon = score_lexicon(texts, langs)
+    tokens = [lexical_tokens(t) for t in texts]
+    lexicon = score_lexicon(tokens, langs)
     embeddings = embed(cleaned, bundle.encoder, progress=progress)
-    sentiment, toxicity = predict(bundle, embeddings, lexicon)
+    sentiment, toxicity = predict(bundle, embeddings, lexicon, tokens)
     results = []
     for i, text in enumerate(cleaned):
         if not text:
@@ -114,10 +115,13 @@ def _rounded(values: np.ndarray) -> list[float]:
 
 
 def predict(
-    bundle: ModelBundle, embeddings: np.ndarray, lexicon: list[LexiconResult]
+    bundle: ModelBundle,
+    embeddings: np.ndarray,
+    lexicon: list[LexiconResult],
+    tokens: list[list[str]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sentiment probabilities (columns in SENTIMENTS order) and toxicity scores."""
-    features = build_features(bundle.features, embeddings, lexicon)
+    features = build_features(bundle.features, embeddings, lexicon, tokens)
     proba = bundle.sentiment.predict_proba(features)
     order = [bundle.sentiment.classes.index(name) for name in SENTIMENTS]
     toxic_column = bundle.toxicity.classes.index("toxic")

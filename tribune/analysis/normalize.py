@@ -38,6 +38,10 @@ _REPEATED_USER_RE = re.compile(r"@user(?:\s+@user)+")
 # "COVID", "19".
 _CAMEL_RE = re.compile(r"[^\W\d_](?:[^\W\d_A-ZÀ-ÖØ-Þ]+|[A-ZÀ-ÖØ-Þ]*(?![^\W\d_A-ZÀ-ÖØ-Þ]))|\d+")
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'", "\ufe0f": None})
+# str.translate costs ~10 µs a post; this search is 30x cheaper and usually finds nothing.
+_NEEDS_TRANSLATE_RE = re.compile("[’ʼ`´\ufe0f]")
+# Any character three times in a row: a cheap test before the letter-only pattern.
+_TRIPLE_RE = re.compile(r"(.)\1\1")
 
 # Words, emoticons, emoji (one token each) and the punctuation that carries intensity.
 _TOKEN_RE = re.compile(
@@ -99,7 +103,7 @@ def fix_elongations(word: str) -> str:
 
 
 def _elongations(text: str) -> str:
-    if not _ELONGATION_RE.search(text):
+    if not _TRIPLE_RE.search(text) or not _ELONGATION_RE.search(text):
         return text
     return re.sub(r"\w+", lambda m: fix_elongations(m.group(0)), text)
 
@@ -140,9 +144,13 @@ def _hashtags(text: str) -> str:
     return _HASHTAG_RE.sub(lambda m: split_hashtag(m.group(1)), text)
 
 
+def _apostrophes(text: str) -> str:
+    return text.translate(_APOSTROPHES) if _NEEDS_TRANSLATE_RE.search(text) else text
+
+
 def clean_for_model(text: str) -> str:
     """Text as the embedding model should see it (see module docstring)."""
-    text = text[:MAX_CHARS].translate(_APOSTROPHES)
+    text = _apostrophes(text[:MAX_CHARS])
     if "http" in text or "www." in text:
         text = _URL_RE.sub("http", text)
     if "@" in text:
@@ -155,7 +163,7 @@ def clean_for_model(text: str) -> str:
 
 def lexical_tokens(text: str) -> list[str]:
     """Lower-case word, emoji and ``!``/``?`` tokens with French elisions expanded."""
-    text = text[:MAX_CHARS].translate(_APOSTROPHES)
+    text = _apostrophes(text[:MAX_CHARS])
     if "http" in text or "www." in text:
         text = _URL_RE.sub(" ", text)
     if "@" in text:

@@ -59,7 +59,11 @@ def train_toxicity(
         labels += part.labels
         source += [name] * len(part)
     source_arr = np.array(source)
-    weights = np.where(source_arr == "extra", config.extra_weight, 1.0)
+    weights = np.select(
+        [source_arr == "extra", np.char.startswith(source_arr, "mlma")],
+        [config.extra_weight, config.mlma_weight],
+        1.0,
+    )
     x = featurize(texts)
     val = ds.tweeteval(data_dir, "offensive", "val")
     x_val = featurize(val.texts)
@@ -67,7 +71,8 @@ def train_toxicity(
     scores: dict[str, float] = {}
     best_c, best_score = config.c_grid[0], -1.0
     for c in config.c_grid:
-        score = macro_f1(fit_head(x, labels, classes, c, weights), x_val, val.labels)
+        head = fit_head(x, labels, classes, c, weights, min_df=config.min_df)
+        score = macro_f1(head, x_val, val.labels)
         scores[str(c)] = round(score, 4)
         featurize.log(f"toxicity C={c}: offensive val macro-F1 {score:.4f} (threshold 0.5)")
         if score > best_score:
@@ -81,8 +86,9 @@ def train_toxicity(
         keep = np.ones(len(texts), dtype=bool)
         keep[fold] = False
         kept = [labels[i] for i in np.flatnonzero(keep)]
-        head = fit_head(x[keep], kept, classes, best_c, weights[keep])
-        oof[fold] = head.predict_proba(x[fold])[:, 1]
+        subset = x.subset(np.flatnonzero(keep))
+        head = fit_head(subset, kept, classes, best_c, weights[keep], min_df=config.min_df)
+        oof[fold] = head.predict_proba(x.subset(fold))[:, 1]
     offensive = source_arr == "offensive"
     threshold = _best_threshold(oof[offensive], gold[offensive])
     featurize.log(f"toxicity: C={best_c}, threshold {threshold} (out-of-fold, offensive)")
@@ -91,7 +97,7 @@ def train_toxicity(
         rows = source_arr == name
         predicted = ["toxic" if p >= threshold else "non-toxic" for p in oof[rows]]
         held_out[name] = evaluate(list(np.array(labels)[rows]), predicted, classes).to_dict()
-    final = fit_head(x, labels, classes, best_c, weights, threshold)
+    final = fit_head(x, labels, classes, best_c, weights, threshold, config.min_df)
     info = {
         "train_size": len(texts),
         "extra": len(parts["extra"]),
