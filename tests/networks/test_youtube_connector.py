@@ -274,6 +274,10 @@ def test_quota_exceeded_waits_until_midnight_pacific(fake):
     assert 1 <= caught.value.retry_after <= 25 * 3600
     # 23:30 in Los Angeles (PDT, UTC-7) is 06:30 UTC: 30 minutes to go
     assert yt_errors.until_pacific_midnight(datetime(2025, 6, 2, 6, 30, tzinfo=UTC)) == 1800
+    # 23:30 in winter (PST, UTC-8) is 07:30 UTC
+    assert yt_errors.until_pacific_midnight(datetime(2025, 1, 15, 7, 30, tzinfo=UTC)) == 1800
+    # 01:00 PST on 9 March 2025, the night clocks go forward: 22 real hours to midnight
+    assert yt_errors.until_pacific_midnight(datetime(2025, 3, 9, 9, 0, tzinfo=UTC)) == 22 * 3600
 
 
 def test_rate_limit_auth_refusals_and_outages(fake):

@@ -39,7 +39,8 @@ def _short(text: str) -> str:
 def until_pacific_midnight(now: datetime | None = None) -> float:
     local = (now or datetime.now(UTC)).astimezone(PACIFIC)
     midnight = datetime.combine(local.date() + timedelta(days=1), datetime.min.time(), PACIFIC)
-    return max(1.0, (midnight - local).total_seconds())
+    # In UTC: subtracting two times of the same zone ignores a DST change between them.
+    return max(1.0, (midnight.astimezone(UTC) - local.astimezone(UTC)).total_seconds())
 
 
 def reasons(response: httpx.Response) -> tuple[set[str], str]:
