@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tribune.networks.models import SocialAccount
 from tribune.publishing.models import Repeat
+from tribune.publishing.timing import next_free_slot
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -51,6 +52,11 @@ class PostForm(forms.Form):
         error_messages={"required": _("Choose at least one account.")},
     )
     scheduled_at = LocalDateTimeField(label=_("Publication time"), required=False)
+    next_slot = forms.BooleanField(
+        label=_("Use the next free queue slot"),
+        required=False,
+        help_text=_("Ignored when a publication time is given."),
+    )
     first_comment = forms.CharField(
         label=_("First comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -76,6 +82,13 @@ class PostForm(forms.Form):
         data = super().clean() or {}
         if data.get("repeat") and not data.get("scheduled_at"):
             self.add_error("scheduled_at", _("A repeating post needs a first publication time."))
+        if data.get("next_slot") and not data.get("scheduled_at") and data.get("accounts"):
+            slot = next_free_slot(self.brand, list(data["accounts"]))
+            if slot is None:
+                self.add_error(
+                    "next_slot", _("These accounts have no free queue slot in the next four weeks.")
+                )
+            data["scheduled_at"] = slot
         when = data.get("scheduled_at")
         if when is not None and when < timezone.now() - timedelta(minutes=1):
             self.add_error("scheduled_at", _("This time is in the past."))

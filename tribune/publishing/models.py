@@ -245,3 +245,22 @@ class MediaFile(models.Model):
 
     class Meta:
         ordering = ["position", "id"]
+
+
+class QueueSlot(models.Model):
+    """A recurring publication slot of an account, in the brand's local time."""
+
+    brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="queue_slots"
+    )
+    weekday = models.PositiveSmallIntegerField()  # 0 = Monday
+    time = models.TimeField()
+
+    objects = BrandScopedManager()
+
+    class Meta:
+        ordering = ["weekday", "time"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "weekday", "time"], name="uniq_slot")
+        ]

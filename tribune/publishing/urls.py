@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tribune.publishing import calendar, media_views, views
+from tribune.publishing import calendar, media_views, slot_views, views
 
 app_name = "publishing"
 
@@ -23,6 +23,11 @@ urlpatterns = [
         "b/<slug:brand_slug>/publishing/images/<int:media_id>/remove/",
         media_views.remove_image,
         name="remove_image",
+    ),
+    path(
+        "b/<slug:brand_slug>/publishing/accounts/<int:account_id>/slots/",
+        slot_views.slots,
+        name="slots",
     ),
     # Last: <action> would otherwise swallow the fixed paths above.
     path(
