@@ -92,7 +92,11 @@ def test_draft_to_published_on_bluesky_and_sandbox(
         on_box = Variant.objects.get(post=post, account=box)
     # Read back through Bluesky's own API, as another user would.
     reader = peer.logged_in_client(bluesky_network, bob)
-    found = reader.app.bsky.feed.get_posts({"uris": [on_sky.remote_id]}).posts
+    # The AppView indexes writes asynchronously: wait for it.
+    deadline = time.monotonic() + 20
+    while not (found := reader.app.bsky.feed.get_posts({"uris": [on_sky.remote_id]}).posts):
+        assert time.monotonic() < deadline, "the post never appeared in the AppView"
+        time.sleep(0.25)
     assert len(found) == 1
     record = found[0].record
     assert "/l/" in record.text and record.langs == ["fr"]
