@@ -67,6 +67,23 @@ class PostForm(forms.Form):
         choices=[("", _("Account's language")), ("fr", "Français"), ("en", "English")],
     )
     repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, required=False)
+    text_b = forms.CharField(
+        label=_("A/B test: second text (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Tribune publishes both and tells which one engaged more."),
+    )
+    ab_split = forms.ChoiceField(
+        label=_("Split the test"),
+        required=False,
+        choices=[
+            ("time", _("Same accounts, second text later")),
+            ("accounts", _("Half of the accounts each")),
+        ],
+    )
+    ab_delay_hours = forms.IntegerField(
+        label=_("Hours between A and B"), min_value=1, max_value=168, initial=24, required=False
+    )
     repeat_until = forms.DateField(
         label=_("Repeat until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -80,6 +97,14 @@ class PostForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        if data.get("text_b") and data.get("repeat"):
+            self.add_error("text_b", _("An A/B test cannot repeat."))
+        if (
+            data.get("text_b")
+            and data.get("ab_split") == "accounts"
+            and len(data.get("accounts") or []) < 2
+        ):
+            self.add_error("ab_split", _("Splitting by accounts needs at least two accounts."))
         if data.get("repeat") and not data.get("scheduled_at"):
             self.add_error("scheduled_at", _("A repeating post needs a first publication time."))
         if data.get("next_slot") and not data.get("scheduled_at") and data.get("accounts"):

@@ -12,7 +12,7 @@ from tribune.accounts.roles import Cap
 from tribune.core.http import AuthedRequest
 from tribune.core.scope import unscoped
 from tribune.networks.models import SocialAccount
-from tribune.publishing import links, metrics, workflow
+from tribune.publishing import abtest, links, metrics, workflow
 from tribune.publishing.checks import check_text
 from tribune.publishing.forms import PostForm
 from tribune.publishing.models import (
@@ -54,8 +54,13 @@ def compose(request: AuthedRequest, post_id: int | None = None) -> HttpResponse:
     form = PostForm(
         request.POST or None, brand=request.brand, initial=_initial(post) if post else None
     )
+    if post is not None:
+        for name in ("text_b", "ab_split", "ab_delay_hours"):
+            form.fields.pop(name)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        if post is None and data.get("text_b"):
+            return _create_ab_test(request, data)
         try:
             post = workflow.do_save_post(
                 request.brand,
@@ -86,6 +91,31 @@ def compose(request: AuthedRequest, post_id: int | None = None) -> HttpResponse:
         if post is not None:
             return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)
     return render(request, "publishing/compose.html", {"form": form, "post": post})
+
+
+def _create_ab_test(request: AuthedRequest, data: dict) -> HttpResponse:
+    posts = abtest.do_create_ab_test(
+        request.brand,
+        request.user,
+        text_a=data["text"],
+        text_b=data["text_b"],
+        accounts=list(data["accounts"]),
+        scheduled_at=data["scheduled_at"],
+        split=data["ab_split"] or "time",
+        delay_hours=data["ab_delay_hours"] or 24,
+        title=data["title"],
+        sponsored=data["sponsored"],
+        language=data["language"],
+        first_comment=data["first_comment"],
+    )
+    if "submit" in request.POST:
+        try:
+            for post in posts:
+                workflow.do_submit(post, request.user)
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+    messages.success(request, _("A/B test created: two posts, A and B."))
+    return redirect("publishing:post", brand_slug=request.brand.slug, post_id=posts[0].pk)
 
 
 @brand_view(Cap.DRAFT)
@@ -135,6 +165,7 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
         variant.tracked_clicks = sum(  # type: ignore[attr-defined]
             link.clicks for link in variant.links.all()
         )
+    ab_sides, ab_winner = abtest.compare(post)
     engagement = metrics.engagement_series(ids)
     clicks = metrics.clicks_by_hour(ids)
     return render(
@@ -147,6 +178,9 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
             "links": tracked,
             "checks": checks,
             "comments": post.comments.select_related("author"),
+            "ab_sides": ab_sides,
+            "ab_winner": ab_winner,
+            "ab_min": abtest.MIN_IMPRESSIONS,
             "engagement_chart": line_chart(engagement, label=_("Engagement over time")),
             "clicks_chart": line_chart(
                 [(h, float(n)) for h, n in clicks], label=_("Link clicks per hour")
