@@ -83,3 +83,12 @@ class AccountSnapshot(models.Model):
     class Meta:
         indexes = [models.Index(fields=["account", "-at"])]
         ordering = ["at"]
+
+
+class MastodonApp(models.Model):
+    """Tribune's OAuth application on one Mastodon instance (registered on first use)."""
+
+    instance_url = models.URLField(unique=True)
+    client_id = models.CharField(max_length=200)
+    secrets = EncryptedJSONField(default=dict)  # {"client_secret": …}
+    created_at = models.DateTimeField(auto_now_add=True)
