@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "tribune.web",
     "tribune.analysis",
     "tribune.strategy",
+    "tribune.inbox",
 ]
 
 MIDDLEWARE = [

@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("tribune.networks.mastodon.urls")),
     path("", include("tribune.publishing.urls")),
     path("", include("tribune.strategy.urls")),
+    path("", include("tribune.inbox.urls")),
     path("", include("tribune.web.urls")),
 ]

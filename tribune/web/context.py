@@ -15,7 +15,7 @@ from tribune.accounts.models import BrandRole
 AREAS: list[dict[str, Any]] = [
     {"key": "dashboard", "label": _("Dashboard"), "url": "web:dashboard"},
     {"key": "publishing", "label": _("Publishing"), "url": "publishing:calendar"},
-    {"key": "inbox", "label": _("Inbox"), "url": None},
+    {"key": "inbox", "label": _("Inbox"), "url": "inbox:queue"},
     {"key": "listening", "label": _("Listening"), "url": None},
     {"key": "analytics", "label": _("Analytics"), "url": None},
     {"key": "community", "label": _("Community"), "url": None},
