@@ -156,6 +156,9 @@ if env_bool("TRIBUNE_BEHIND_PROXY", False):
 # Token encryption at rest: comma-separated Fernet keys, first one encrypts (rotation).
 TRIBUNE_ENCRYPTION_KEYS = env_list("TRIBUNE_ENCRYPTION_KEYS", [])
 
+# /metrics: open to loopback only, or to anyone presenting this bearer token.
+TRIBUNE_METRICS_TOKEN = env_str("TRIBUNE_METRICS_TOKEN") or ""
+
 # Outbound HTTP: user-supplied URLs may not reach private addresses unless allowed.
 TRIBUNE_ALLOW_PRIVATE_URLS = env_bool("TRIBUNE_ALLOW_PRIVATE_URLS", False)
 TRIBUNE_HTTP_TIMEOUT = float(env_str("TRIBUNE_HTTP_TIMEOUT") or "15")

@@ -1,10 +1,11 @@
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog, set_language
 
-from tribune.web import health
+from tribune.web import health, metrics
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("tribune.accounts.urls")),

@@ -1,0 +1,97 @@
+"""``GET /metrics``: Prometheus text format, for monitoring several processes at once.
+
+Reachable from loopback, or from anywhere with ``Authorization: Bearer
+$TRIBUNE_METRICS_TOKEN`` when that variable is set. Every figure is read from the shared
+database, so any web process answers for the whole installation.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db.models import Count, F
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django_tasks_db.models import DBTaskResult
+
+from tribune.core.scope import unscoped
+from tribune.publishing.models import Attempt, PostStatus, Variant
+from tribune.worker.models import Heartbeat, PeriodicJob
+
+
+def _allowed(request: HttpRequest) -> bool:
+    token = getattr(settings, "TRIBUNE_METRICS_TOKEN", "")
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        return hmac.compare_digest(given, token)
+    return request.META.get("REMOTE_ADDR") in {"127.0.0.1", "::1"}
+
+
+def _line(name: str, value: float, labels: dict[str, str] | None = None) -> str:
+    if labels:
+        inner = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+        return f"{name}{{{inner}}} {value}"
+    return f"{name} {value}"
+
+
+def _collect() -> list[str]:
+    now = timezone.now()
+    out = ["# TYPE tribune_task_queue_depth gauge"]
+    ready = DBTaskResult.objects.filter(status="READY").values("queue_name").annotate(n=Count("id"))
+    for row in ready:
+        out.append(_line("tribune_task_queue_depth", row["n"], {"queue": row["queue_name"]}))
+    failed = DBTaskResult.objects.filter(
+        status="FAILED", finished_at__gte=now - timedelta(days=1)
+    ).count()
+    out += ["# TYPE tribune_tasks_failed_24h gauge", _line("tribune_tasks_failed_24h", failed)]
+    stale = now - timedelta(seconds=settings.TRIBUNE_WORKER_HEARTBEAT_STALE)
+    out += [
+        "# TYPE tribune_workers_alive gauge",
+        _line("tribune_workers_alive", Heartbeat.objects.filter(seen_at__gte=stale).count()),
+    ]
+    probe = PeriodicJob.objects.filter(name="worker.probe").values_list("last_run_at", flat=True)
+    if probe and probe[0]:
+        age = (now - probe[0]).total_seconds()
+        out += [
+            "# TYPE tribune_scheduler_last_run_age_seconds gauge",
+            _line("tribune_scheduler_last_run_age_seconds", round(age, 1)),
+        ]
+    with unscoped():
+        out.append("# TYPE tribune_variants gauge")
+        for status, n in Variant.objects.values_list("status").annotate(n=Count("id")):
+            out.append(_line("tribune_variants", n, {"status": status}))
+        overdue = Variant.objects.filter(
+            status=PostStatus.SCHEDULED, due_at__lt=now - timedelta(minutes=1)
+        ).count()
+        out += ["# TYPE tribune_publish_overdue gauge", _line("tribune_publish_overdue", overdue)]
+        out.append("# TYPE tribune_publish_attempts_24h gauge")
+        attempts = Attempt.objects.filter(started_at__gte=now - timedelta(days=1))
+        for outcome, n in attempts.values_list("outcome").annotate(n=Count("id")):
+            out.append(_line("tribune_publish_attempts_24h", n, {"outcome": outcome}))
+        lateness = sorted(
+            (published - due).total_seconds()
+            for published, due in Variant.objects.filter(
+                status=PostStatus.PUBLISHED,
+                published_at__gte=now - timedelta(hours=1),
+                post__scheduled_at__isnull=False,
+            ).values_list("published_at", F("post__scheduled_at"))
+        )
+    if lateness:
+        out.append("# TYPE tribune_publish_lateness_seconds gauge")
+        for q in (0.5, 0.95, 0.99):
+            value = lateness[min(len(lateness) - 1, int(q * len(lateness)))]
+            out.append(
+                _line("tribune_publish_lateness_seconds", round(value, 3), {"quantile": str(q)})
+            )
+    return out
+
+
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    if not _allowed(request):
+        return HttpResponse("Forbidden\n", status=403, content_type="text/plain")
+    body = "\n".join(_collect()) + "\n"
+    return HttpResponse(body, content_type="text/plain; version=0.0.4; charset=utf-8")
