@@ -97,9 +97,12 @@ def check_text(
         problems.append(Problem("empty", "block", _("The text is empty.")))
     context = ContentContext(sponsored=sponsored, language=language or None, account=account)
     problems += charter_problems(brand, network, text, context)
+    from tribune.publishing.preview import preview_html
+
     return {
         "length": length,
         "limit": limit,
         "problems": problems,
         "blocking": any(p.blocking for p in problems),
+        "preview": preview_html(text, problems),
     }
