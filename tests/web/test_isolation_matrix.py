@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD, ROLES
+from tests.inbox.factories import URL_FACTORIES as INBOX_FACTORIES
 from tests.strategy.factories import URL_FACTORIES as STRATEGY_FACTORIES
 from tribune.accounts.models import Brand
 from tribune.core.scope import brand_scope
@@ -59,6 +60,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "action": lambda brand: "comment",
     "media_id": lambda brand: _image(brand),
     **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
+    **INBOX_FACTORIES,  # thread_id, message_id, rule_id, … (tests/inbox/factories.py)
 }
 
 

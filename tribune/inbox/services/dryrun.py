@@ -25,6 +25,11 @@ class DryRun:
     actions: Counter[str] = field(default_factory=Counter)
     samples: list[tuple[Message, list[str], list[str]]] = field(default_factory=list)
 
+    @property
+    def action_counts(self) -> list[tuple[str, int]]:
+        # A list, not the Counter: templates would read ``actions.items`` as a key.
+        return sorted(self.actions.items())
+
 
 def dry_run(brand: Brand, rule: ModerationRule, days: int = 30) -> DryRun:
     """Evaluate ``rule`` (saved or not) on the inbound messages of the last ``days``.
