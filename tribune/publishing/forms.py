@@ -67,6 +67,13 @@ class PostForm(forms.Form):
         choices=[("", _("Account's language")), ("fr", "Français"), ("en", "English")],
     )
     repeat = forms.ChoiceField(label=_("Repeat"), choices=Repeat.choices, required=False)
+    evergreen_days = forms.IntegerField(
+        label=_("Evergreen: publish again every … days"),
+        required=False,
+        min_value=7,
+        max_value=365,
+        help_text=_("Leave empty for a one-off post. At least 7 days."),
+    )
     text_b = forms.CharField(
         label=_("A/B test: second text (optional)"),
         required=False,

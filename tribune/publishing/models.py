@@ -45,6 +45,9 @@ class Post(models.Model):
     repeat_until = models.DateField(_("repeat until"), null=True, blank=True)
     repeat_at_local = models.TimeField(null=True, blank=True)  # wall-clock time of a repeat
     series = models.UUIDField(default=uuid.uuid4, db_index=True)  # occurrences of a repeat
+    evergreen_days = models.PositiveSmallIntegerField(
+        _("publish again every (days)"), null=True, blank=True
+    )
     ab_group = models.UUIDField(null=True, blank=True, db_index=True)  # an A/B test's posts
     ab_label = models.CharField(max_length=1, blank=True)  # "A" or "B"
     approved_by = models.ForeignKey(

@@ -33,6 +33,19 @@ def dispatch() -> int:
         total += len(ids)
 
 
+@periodic("publishing.evergreen", every=3600)
+@task()
+def requeue_evergreens() -> int:
+    from django.utils import timezone
+
+    from tribune.publishing.evergreen import do_requeue, due_evergreens
+
+    due = due_evergreens(timezone.now())
+    for post_id in due:
+        do_requeue(post_id)
+    return len(due)
+
+
 @periodic("publishing.collect_post_metrics", every=900)
 @task()
 def collect_post_metrics() -> int:

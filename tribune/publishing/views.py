@@ -40,6 +40,7 @@ def _initial(post: Post) -> dict:
         "language": post.language,
         "repeat": post.repeat,
         "repeat_until": post.repeat_until,
+        "evergreen_days": post.evergreen_days,
         "accounts": [v.account_id for v in post.variants.all()],
         "first_comment": next((v.first_comment for v in post.variants.all()), ""),
         "scheduled_at": post.scheduled_at.astimezone(post.brand.tz).strftime("%Y-%m-%dT%H:%M")
@@ -75,6 +76,7 @@ def compose(request: AuthedRequest, post_id: int | None = None) -> HttpResponse:
                 repeat=data["repeat"],
                 repeat_until=data["repeat_until"],
                 first_comment=data["first_comment"],
+                evergreen_days=data.get("evergreen_days"),
             )
             if "submit" in request.POST:
                 workflow.do_submit(post, request.user)

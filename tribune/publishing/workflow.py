@@ -99,6 +99,7 @@ def do_save_post(
     repeat_until: Any = None,
     first_comment: str = "",
     overrides: dict[int, str] | None = None,
+    evergreen_days: int | None = None,
 ) -> Post:
     """Create or edit a post; editing an approved post sends it back to draft."""
     creating = post is None
@@ -108,6 +109,7 @@ def do_save_post(
     elif post.status not in EDITABLE:
         raise WorkflowError(_("A post that is being published or is published cannot change."))
     post.text, post.title, post.sponsored, post.language = text, title, sponsored, language
+    post.evergreen_days = evergreen_days or None
     post.scheduled_at, post.repeat, post.repeat_until = scheduled_at, repeat, repeat_until
     post.repeat_at_local = (
         scheduled_at.astimezone(brand.tz).time() if scheduled_at and repeat else None
