@@ -112,3 +112,14 @@ def test_django_command_forwards_arguments(tmp_path):
     target = tmp_path / "out.jsonl"
     call_command("nlp", "classify", "--input", str(source), "--output", str(target))
     assert json.loads(target.read_text(encoding="utf-8"))["sentiment"] == "positive"
+
+
+@pytest.mark.usefixtures("warm_model")
+def test_topics_command_prints_json_lines(tmp_path, capsys):
+    source = tmp_path / "posts.txt"
+    posts = ["colis en retard encore", "livraison en retard du colis", "prix trop cher", ""]
+    source.write_text("\n".join(posts) + "\n", encoding="utf-8")
+    assert main(["topics", "--input", str(source), "-n", "2"]) == 0
+    topics = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert sum(t["size"] for t in topics) == 3  # empty lines are not posts
+    assert all(t["label"] for t in topics)

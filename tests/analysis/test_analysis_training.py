@@ -31,7 +31,7 @@ def test_training_writes_a_plain_model_directory(trained):
     assert files == ["manifest.json", "sentiment.npz", "toxicity.npz"]
     manifest = json.loads((bundle.path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["encoder"]["layers"] == CONFIG.encoder.layers
-    assert manifest["features"] == ["embedding", "lexicon"]
+    assert manifest["features"] == ["embedding", "lexicon", "words"]
     assert "sentiment/french/val/model" in manifest["validation"]
     assert "mlma_fr" in manifest["training"]["toxicity"]["out_of_fold"]
     assert len(manifest["data"]) == 12  # sha256 of every data file used

@@ -132,7 +132,7 @@ def _topics(args: argparse.Namespace) -> int:
     from .topics import find_topics
 
     texts = [t for t in read_lines(Path(args.input)) if t.strip()]
-    for topic in find_topics(texts, n_topics=args.n, model_dir=args.model_dir):
+    for topic in find_topics(texts, n_topics=args.n):
         print(json.dumps(topic.to_dict(), ensure_ascii=False))
     return 0
 
@@ -175,7 +175,6 @@ def build_parser(prog: str = "nlp") -> argparse.ArgumentParser:
     p = sub.add_parser("topics", help="cluster posts into labelled topics")
     p.add_argument("--input", required=True)
     p.add_argument("-n", type=int, default=0, help="number of topics (0: automatic)")
-    p.add_argument("--model-dir")
     p.set_defaults(func=_topics)
     return parser
 

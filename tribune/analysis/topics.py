@@ -12,13 +12,18 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
 import numpy as np
 
+from .embed import FULL_LAYERS, EncoderSpec
 from .normalize import lexical_tokens
 from .vocabulary import EN_FUNCTION_WORDS, FR_FUNCTION_WORDS, guess_language
 
+# Topics run on smaller sets than classification and are read by people: they get the
+# full 12-layer encoder, which groups paraphrases more reliably than the 6-layer one.
+TOPIC_ENCODER = EncoderSpec(layers=FULL_LAYERS, prefix="query")
+# k-means restarts; the grouping with the tightest topics wins.
+RESTARTS = 4
 _STOP = FR_FUNCTION_WORDS | EN_FUNCTION_WORDS | {"user", "http", "rt", "!", "?"}
 
 
@@ -109,7 +114,7 @@ def find_topics(
     n_topics: int = 0,
     *,
     embeddings: np.ndarray | None = None,
-    model_dir: Path | str | None = None,
+    encoder: EncoderSpec = TOPIC_ENCODER,
     seed: int = 0,
     phrases: bool = True,
 ) -> list[Topic]:
@@ -117,14 +122,19 @@ def find_topics(
     if not texts:
         return []
     if embeddings is None:
-        from .bundle import load_bundle
         from .embed import embed
         from .normalize import clean_for_model
 
-        spec = load_bundle(model_dir).encoder
-        embeddings = embed([clean_for_model(t) for t in texts], spec)
+        embeddings = embed([clean_for_model(t) for t in texts], encoder)
+    vectors = np.asarray(embeddings, dtype=np.float64)
     k = n_topics or auto_k(len(texts))
-    assignment, centroids = spherical_kmeans(np.asarray(embeddings, dtype=np.float64), k, seed)
+    best = None
+    for attempt in range(RESTARTS):
+        assignment, centroids = spherical_kmeans(vectors, k, seed + attempt)
+        cohesion = float(np.sum(vectors * centroids[assignment]))
+        if best is None or cohesion > best[0] + 1e-9:
+            best = (cohesion, assignment, centroids)
+    _cohesion, assignment, centroids = best
     terms = topic_terms(texts, assignment)
     topics = []
     for c, picked in zip(sorted(set(assignment.tolist())), terms, strict=True):
