@@ -72,7 +72,8 @@
       text.addEventListener("focus", () => setState("replying"));
       text.addEventListener("blur", () => setState(text.value.trim() ? "replying" : "viewing"));
       if (text.value.trim()) setState("replying");
-      if (window.location.hash === "#reply") text.focus();
+      // After the browser's own scroll to #reply, which would otherwise keep the focus.
+      if (window.location.hash === "#reply") window.addEventListener("load", () => text.focus());
     }
 
     // Saved replies: choosing one fills the text (without JavaScript, the server does it).
