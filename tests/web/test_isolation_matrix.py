@@ -32,6 +32,14 @@ def _post(brand: Brand) -> int:
         return Post.objects.create(brand=brand, text=f"Post of {brand.slug}").pk
 
 
+def _variant(brand: Brand) -> int:
+    from tribune.publishing.models import Variant
+
+    with brand_scope(brand):
+        account_id = _account(brand)
+        return Variant.objects.create(post_id=_post(brand), brand=brand, account_id=account_id).pk
+
+
 def _image(brand: Brand) -> int:
     from django.core.files.base import ContentFile
 
@@ -59,6 +67,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "post_id": _post,
     "action": lambda brand: "comment",
     "media_id": lambda brand: _image(brand),
+    "variant_id": lambda brand: _variant(brand),
     **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
     **INBOX_FACTORIES,  # thread_id, message_id, rule_id, … (tests/inbox/factories.py)
 }

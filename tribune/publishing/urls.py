@@ -29,6 +29,11 @@ urlpatterns = [
         slot_views.slots,
         name="slots",
     ),
+    path(
+        "b/<slug:brand_slug>/publishing/posts/<int:post_id>/variants/<int:variant_id>/",
+        views.adapt_variant,
+        name="adapt",
+    ),
     # Last: <action> would otherwise swallow the fixed paths above.
     path(
         "b/<slug:brand_slug>/publishing/posts/<int:post_id>/<slug:action>/",

@@ -193,6 +193,21 @@ def post_detail(request: AuthedRequest, post_id: int) -> HttpResponse:
     )
 
 
+@brand_view(Cap.DRAFT)
+@require_POST
+def adapt_variant(request: AuthedRequest, post_id: int, variant_id: int) -> HttpResponse:
+    post = _post(request, post_id)
+    variant = post.variants.select_related("account", "post").filter(pk=variant_id).first()
+    if variant is None:
+        raise Http404(_("No such account on this post."))
+    try:
+        workflow.do_adapt_variant(variant, request.user, request.POST.get("text", ""))
+        messages.success(request, _("Text adapted for @%(h)s.") % {"h": variant.account.handle})
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)
+
+
 @brand_view(Cap.VIEW)
 @require_POST
 def post_action(request: AuthedRequest, post_id: int, action: str) -> HttpResponse:

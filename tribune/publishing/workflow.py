@@ -253,6 +253,31 @@ def do_request_changes(post: Post, actor: User, comment: str) -> Post:
 
 
 @transaction.atomic
+def do_adapt_variant(variant: Variant, actor: User, text: str) -> Variant:
+    """Give one account its own text (empty: back to the post's text). Like any edit of
+    the content, it sends an approved post back to draft."""
+    post = variant.post
+    if post.status not in EDITABLE or variant.status == PostStatus.PUBLISHED:
+        raise WorkflowError(_("A post that is being published or is published cannot change."))
+    before = {"account": variant.account.handle, "text": variant.text}
+    variant.text = "" if text.strip() == post.text.strip() else text.strip()
+    variant.save(update_fields=["text"])
+    if post.status != PostStatus.DRAFT:
+        _set_variants(post, PostStatus.DRAFT)
+        post.approved_by, post.approved_at = None, None
+        post.save(update_fields=["approved_by", "approved_at"])
+    record_audit(
+        "post.variant_adapted",
+        actor=actor,
+        brand=post.brand,
+        obj=post,
+        before=before,
+        after={"account": variant.account.handle, "text": variant.text},
+    )
+    return variant
+
+
+@transaction.atomic
 def do_comment(post: Post, actor: User, text: str) -> ReviewComment:
     if not text.strip():
         raise WorkflowError(_("The comment is empty."))
