@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tribune.analysis",
     "tribune.strategy",
     "tribune.inbox",
+    "tribune.listening",
 ]
 
 MIDDLEWARE = [

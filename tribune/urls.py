@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("tribune.publishing.urls")),
     path("", include("tribune.strategy.urls")),
     path("", include("tribune.inbox.urls")),
+    path("", include("tribune.listening.urls")),
     path("", include("tribune.web.urls")),
 ]

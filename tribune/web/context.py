@@ -16,7 +16,7 @@ AREAS: list[dict[str, Any]] = [
     {"key": "dashboard", "label": _("Dashboard"), "url": "web:dashboard"},
     {"key": "publishing", "label": _("Publishing"), "url": "publishing:calendar"},
     {"key": "inbox", "label": _("Inbox"), "url": "inbox:queue"},
-    {"key": "listening", "label": _("Listening"), "url": None},
+    {"key": "listening", "label": _("Listening"), "url": "listening:dashboard"},
     {"key": "analytics", "label": _("Analytics"), "url": None},
     {"key": "community", "label": _("Community"), "url": None},
     {"key": "strategy", "label": _("Strategy"), "url": "strategy:overview"},

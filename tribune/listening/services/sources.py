@@ -1,0 +1,145 @@
+"""Read one source and record its health: success resets the backoff, each consecutive
+failure doubles the wait before the next try (capped), so a dead feed costs little."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from django.db.models import Count
+from django.utils import timezone
+
+from tribune.core.audit import record_audit
+from tribune.listening.models import Source
+from tribune.listening.services.ingest import IngestResult, Item, do_ingest
+
+logger = logging.getLogger(__name__)
+
+FETCH_EVERY = timedelta(minutes=10)
+SANDBOX_EVERY = timedelta(minutes=1)
+BACKOFF_BASE = timedelta(minutes=5)
+BACKOFF_MAX = timedelta(hours=12)
+SANDBOX_BATCH = 2000
+
+
+@dataclass
+class FetchOutcome:
+    ok: bool
+    result: IngestResult
+    error: str = ""
+    not_modified: bool = False
+
+
+def backoff(failures: int) -> timedelta:
+    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** max(0, failures - 1)))
+
+
+def do_fetch_source(
+    source: Source,
+    now: datetime | None = None,
+    *,
+    transport: httpx.BaseTransport | None = None,
+) -> FetchOutcome:
+    """Fetch, store what is new and update the health columns (inside the brand scope)."""
+    from tribune.listening.feeds import FeedError, fetch
+
+    now = now or timezone.now()
+    brand = source.brand
+    try:
+        if source.kind == Source.Kind.SANDBOX:
+            items, cursor = sandbox_items(source)
+            result = do_ingest(brand, source, items, now)
+            if cursor:
+                source.cursor_at, source.cursor_id = cursor
+            not_modified = False
+        else:
+            feed = fetch(
+                source.url,
+                etag=source.etag,
+                last_modified=source.last_modified,
+                transport=transport,
+            )
+            not_modified = feed.not_modified
+            result = (
+                IngestResult() if feed.not_modified else do_ingest(brand, source, feed.items, now)
+            )
+            if not feed.not_modified:
+                source.etag, source.last_modified = feed.etag, feed.last_modified
+    except FeedError as exc:
+        return _failed(source, now, str(exc))
+    source.last_success_at = now
+    source.consecutive_failures = 0
+    source.last_error = ""
+    every = SANDBOX_EVERY if source.kind == Source.Kind.SANDBOX else FETCH_EVERY
+    source.next_fetch_at = now + every
+    source.save()
+    return FetchOutcome(True, result, not_modified=not_modified)
+
+
+def _failed(source: Source, now: datetime, error: str) -> FetchOutcome:
+    source.consecutive_failures += 1
+    source.last_error = error[:500]
+    source.last_error_at = now
+    source.next_fetch_at = now + backoff(source.consecutive_failures)
+    source.save()
+    logger.info(
+        "Listening source %s failed (%d): %s", source.pk, source.consecutive_failures, error
+    )
+    return FetchOutcome(False, IngestResult(), error=error)
+
+
+def do_create_source(brand, actor, *, kind: str, url: str = "", name: str = "") -> Source:  # type: ignore[no-untyped-def]
+    source = Source.objects.create(
+        brand=brand, kind=kind, url=url, name=name, next_fetch_at=timezone.now()
+    )
+    record_audit(
+        "listening.source_created",
+        actor=actor,
+        brand=brand,
+        obj=source,
+        after={"kind": kind, "url": url, "name": name},
+    )
+    return source
+
+
+# --- the sandbox network ----------------------------------------------------------------
+def sandbox_items(source: Source, limit: int = SANDBOX_BATCH) -> tuple[list[Item], tuple | None]:
+    """Audience posts of the sandbox network after the source's cursor (every brand's
+    audience: the queries decide what concerns this brand). Reach is the author's
+    followers outside the simulation plus those inside it."""
+    from tribune.networks.sandbox.models import Post
+
+    posts = Post.objects.filter(deleted_at__isnull=True, author__is_brand=False)
+    if source.cursor_at is not None:
+        posts = posts.filter(created_at__gte=source.cursor_at).exclude(
+            created_at=source.cursor_at, id__lte=source.cursor_id
+        )
+    rows = list(
+        posts.order_by("created_at", "id")
+        .annotate(follower_count=Count("author__followers"))
+        .values(
+            "id",
+            "remote_id",
+            "text",
+            "created_at",
+            "author__handle",
+            "author__base_followers",
+            "follower_count",
+        )[:limit]
+    )
+    items = [
+        Item(
+            key=f"sandbox:{row['remote_id']}",
+            url=f"/sandbox/p/{row['remote_id']}",
+            text=row["text"],
+            published_at=row["created_at"],
+            network="sandbox",
+            author=f"@{row['author__handle']}",
+            reach=int(row["author__base_followers"] or 0) + int(row["follower_count"] or 0),
+        )
+        for row in rows
+    ]
+    cursor = (rows[-1]["created_at"], rows[-1]["id"]) if rows else None
+    return items, cursor
