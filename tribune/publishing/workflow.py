@@ -53,6 +53,12 @@ def _snapshot(post: Post) -> dict[str, Any]:
     }
 
 
+def _audit(action: str, post: Post, actor: User | None, before: dict[str, Any] | None) -> None:
+    record_audit(
+        action, actor=actor, brand=post.brand, obj=post, before=before, after=_snapshot(post)
+    )
+
+
 def check_post(post: Post) -> dict[str, dict]:
     """Checks per variant (keyed by account handle); see ``checks.check_text``."""
     results = {}
@@ -161,14 +167,7 @@ def do_submit(post: Post, actor: User) -> Post:
     if not post.brand.approval_required:
         return _approve(post, actor, before)
     _set_variants(post, PostStatus.IN_REVIEW)
-    record_audit(
-        "post.submitted",
-        actor=actor,
-        brand=post.brand,
-        obj=post,
-        before=before,
-        after=_snapshot(post),
-    )
+    _audit("post.submitted", post, actor, before)
     reviewers = people_with_roles(post.brand, ["strategist", "client_reviewer"])
     notify(
         reviewers,
@@ -203,14 +202,7 @@ def _approve(post: Post, actor: User, before: dict[str, Any]) -> Post:
         _set_variants(post, PostStatus.SCHEDULED, post.scheduled_at)
     else:
         _set_variants(post, PostStatus.APPROVED)
-    record_audit(
-        "post.approved",
-        actor=actor,
-        brand=post.brand,
-        obj=post,
-        before=before,
-        after=_snapshot(post),
-    )
+    _audit("post.approved", post, actor, before)
     if post.author and post.author != actor:
         notify(
             [post.author],
@@ -296,14 +288,7 @@ def do_reschedule(post: Post, actor: User, when: datetime) -> Post:
     Variant.objects.filter(post=post, status=PostStatus.SCHEDULED).update(due_at=when)
     if post.status == PostStatus.APPROVED:
         _set_variants(post, PostStatus.SCHEDULED, when)
-    record_audit(
-        "post.rescheduled",
-        actor=actor,
-        brand=post.brand,
-        obj=post,
-        before=before,
-        after=_snapshot(post),
-    )
+    _audit("post.rescheduled", post, actor, before)
     return post
 
 
@@ -319,14 +304,7 @@ def do_unschedule(post: Post, actor: User) -> Post:
         raise WorkflowError(_("This post cannot go back to draft now."))
     before = _snapshot(post)
     _set_variants(post, PostStatus.DRAFT)
-    record_audit(
-        "post.unscheduled",
-        actor=actor,
-        brand=post.brand,
-        obj=post,
-        before=before,
-        after=_snapshot(post),
-    )
+    _audit("post.unscheduled", post, actor, before)
     return post
 
 
