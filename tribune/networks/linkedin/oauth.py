@@ -11,14 +11,13 @@ https://learn.microsoft.com/en-us/linkedin/shared/authentication/programmatic-re
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
 
 from tribune.core import outbound
-from tribune.core.outbound import PrivateAddressBlocked
-from tribune.networks.base import AuthExpired, Credentials, RateLimited, Rejected, Unavailable
+from tribune.networks import oauth2
+from tribune.networks.base import AuthExpired, Credentials, Rejected
 from tribune.networks.linkedin import errors
 
 AUTHORIZE_URL = "https://www.linkedin.com/oauth/v2/authorization"
@@ -49,42 +48,20 @@ def authorization_url(redirect_uri: str, state: str, *, client_id: str = "") -> 
 def _token(
     data: dict[str, str], transport: httpx.BaseTransport | None, allow_private: bool | None
 ) -> dict:
-    client = outbound.http_client(transport, allow_private=allow_private)
-    try:
-        response = client.post(TOKEN_URL, data=data)
-    except (httpx.TransportError, PrivateAddressBlocked) as exc:
-        raise errors.from_transport(exc, write=False) from exc
-    if response.status_code == 429:
-        raise RateLimited(
-            "LinkedIn asked us to slow down.", retry_after=errors.retry_after(response)
-        )
-    if response.status_code in {400, 401}:
-        raise AuthExpired(
-            "LinkedIn no longer accepts this authorization; reconnect the page.",
-            detail=response.text[:200],
-        )
-    if response.status_code >= 500:
-        raise Unavailable("LinkedIn could not renew the access; we will try again.")
-    body = response.json() if response.content else {}
-    if not response.is_success or "access_token" not in body:
-        raise Rejected("LinkedIn refused the token request.", detail=response.text[:200])
-    return body
+    return oauth2.request_token(
+        TOKEN_URL,
+        data,
+        provider="LinkedIn",
+        reconnect="the page",
+        from_transport=errors.from_transport,
+        retry_after=errors.retry_after,
+        transport=transport,
+        allow_private=allow_private,
+    )
 
 
 def _with_tokens(base: Credentials, body: dict) -> Credentials:
-    expires_at = datetime.now(UTC) + timedelta(seconds=int(body.get("expires_in") or 0))
-    updated = base.with_secrets(
-        access_token=body["access_token"],
-        refresh_token=body.get("refresh_token") or "",  # empty: the stored one stays
-        expires_at=expires_at.isoformat(),
-    )
-    return Credentials(
-        handle=base.handle,
-        secrets=updated.secrets,
-        base_url=base.base_url,
-        remote_id=base.remote_id,
-        expires_at=expires_at,
-    )
+    return oauth2.with_tokens(base, body, default_lifetime=0)
 
 
 def exchange_code(

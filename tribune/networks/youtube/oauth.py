@@ -8,14 +8,13 @@ App credentials come from the stored secrets or ``TRIBUNE_GOOGLE_CLIENT_ID`` /
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 import httpx
 
 from tribune.core import outbound
-from tribune.core.outbound import PrivateAddressBlocked
-from tribune.networks.base import AuthExpired, Credentials, RateLimited, Rejected, Unavailable
+from tribune.networks import oauth2
+from tribune.networks.base import AuthExpired, Credentials, Rejected
 from tribune.networks.youtube import errors
 
 AUTHORIZE_URL = "https://accounts.google.com/o/oauth2/v2/auth"
@@ -53,40 +52,19 @@ def authorization_url(redirect_uri: str, state: str) -> str:
 def _token(
     data: dict[str, str], transport: httpx.BaseTransport | None, allow_private: bool | None
 ) -> dict:
-    client = outbound.http_client(transport, allow_private=allow_private)
-    try:
-        response = client.post(TOKEN_URL, data=data)
-    except (httpx.TransportError, PrivateAddressBlocked) as exc:
-        raise errors.from_transport(exc, write=False) from exc
-    if response.status_code == 429:
-        raise RateLimited("Google asked us to slow down.", retry_after=60)
-    if response.status_code in {400, 401}:  # invalid_grant: revoked, expired or unused 6 months
-        raise AuthExpired(
-            "Google no longer accepts this authorization; reconnect the channel.",
-            detail=response.text[:200],
-        )
-    if response.status_code >= 500:
-        raise Unavailable("Google could not renew the access; we will try again.")
-    body = response.json() if response.content else {}
-    if not response.is_success or "access_token" not in body:
-        raise Rejected("Google refused the token request.", detail=response.text[:200])
-    return body
+    return oauth2.request_token(
+        TOKEN_URL,
+        data,
+        provider="Google",
+        reconnect="the channel",
+        from_transport=errors.from_transport,
+        transport=transport,
+        allow_private=allow_private,
+    )
 
 
 def _with_tokens(base: Credentials, body: dict) -> Credentials:
-    expires_at = datetime.now(UTC) + timedelta(seconds=int(body.get("expires_in") or 3600))
-    updated = base.with_secrets(
-        access_token=body["access_token"],
-        refresh_token=body.get("refresh_token") or "",  # usually absent: the stored one stays
-        expires_at=expires_at.isoformat(),
-    )
-    return Credentials(
-        handle=base.handle,
-        secrets=updated.secrets,
-        base_url=base.base_url,
-        remote_id=base.remote_id,
-        expires_at=expires_at,
-    )
+    return oauth2.with_tokens(base, body, default_lifetime=3600)
 
 
 def exchange_code(
