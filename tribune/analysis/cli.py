@@ -109,7 +109,7 @@ def _train(args: argparse.Namespace) -> int:
         config=config,
         cache_dir=Path(args.cache) if args.cache else None,
         log=lambda msg: print(msg, file=sys.stderr),
-        command="nlp train " + " ".join(args.raw),
+        command="nlp " + " ".join(args.raw),
         evaluate_after=not args.no_eval,
     )
     print(f"model written to {bundle.path}")
