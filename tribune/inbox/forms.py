@@ -46,6 +46,8 @@ class QueueFilterForm(forms.Form):
         super().__init__(data, **kwargs)
         ids = [b.pk for b in brands]
         self.brands = brands
+        self.people: list[Any] = []  # who may be assigned, for the bulk form too
+        self.tags: list[Tag] = list(Tag.objects.filter(brand_id__in=ids))
         self.fields["brand"].choices = ANY + [(b.slug, b.name) for b in brands]
         if len(brands) < 2:
             del self.fields["brand"]
@@ -56,6 +58,8 @@ class QueueFilterForm(forms.Form):
         people: dict[int, str] = {}
         for brand in brands:
             for user in assignable_people(brand):
+                if user.pk not in people:
+                    self.people.append(user)
                 people[user.pk] = user.display_name
         self.fields["assignee"].choices = [
             ("", _("Anyone or no one")),
@@ -63,8 +67,7 @@ class QueueFilterForm(forms.Form):
             ("none", _("No one")),
             *[(str(pk), name) for pk, name in sorted(people.items(), key=lambda p: p[1])],
         ]
-        tags = Tag.objects.filter(brand_id__in=ids)
-        self.fields["tag"].choices = ANY + [(str(t.pk), t.name) for t in tags]
+        self.fields["tag"].choices = ANY + [(str(t.pk), t.name) for t in self.tags]
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():

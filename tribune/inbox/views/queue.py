@@ -20,8 +20,8 @@ from tribune.core.http import AuthedRequest
 from tribune.core.scope import brand_scope
 from tribune.inbox import queries
 from tribune.inbox.forms import QueueFilterForm
-from tribune.inbox.models import Tag, Thread
-from tribune.inbox.services.triage import TriageError, assignable_people, check_assignee, do_bulk
+from tribune.inbox.models import Thread
+from tribune.inbox.services.triage import TriageError, check_assignee, do_bulk
 from tribune.inbox.views.common import inbox_view, tabs_context
 
 FILTER_KEYS = (
@@ -65,8 +65,8 @@ def _page(request: AuthedRequest, brands: list) -> dict[str, Any]:
 def queue_view(request: AuthedRequest) -> HttpResponse:
     context = _page(request, [request.brand])
     context.update(tabs_context(request, "queue"))
-    context["people"] = assignable_people(request.brand)
-    context["tags"] = Tag.objects.filter(brand=request.brand)
+    context["people"] = context["form"].people
+    context["tags"] = context["form"].tags
     return render(request, "inbox/queue.html", context)
 
 
