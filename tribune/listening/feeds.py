@@ -63,14 +63,14 @@ def fetch(
         with http_client(transport, allow_private=allow_private, headers=headers) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 with client.stream("GET", url) as response:
-                    if response.is_redirect:
+                    if response.status_code == 304:
+                        return FeedResult(not_modified=True, etag=etag, last_modified=last_modified)
+                    if response.status_code in (301, 302, 303, 307, 308):
                         location = response.headers.get("location", "")
                         if not location:
                             raise FeedError(f"HTTP {response.status_code} without a Location")
                         url = urljoin(url, location)
                         continue
-                    if response.status_code == 304:
-                        return FeedResult(not_modified=True, etag=etag, last_modified=last_modified)
                     if response.status_code != 200:
                         raise FeedError(f"HTTP {response.status_code}")
                     body = _read_capped(response)

@@ -74,7 +74,7 @@ def watch() -> int:
     return touched
 
 
-@task()
+@task(queue_name="alerts")
 def deliver_alert(alert_id: int) -> int:
     from tribune.listening.models import Alert
     from tribune.listening.services.delivery import send_pending

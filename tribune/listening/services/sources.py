@@ -33,7 +33,7 @@ class FetchOutcome:
 
 
 def backoff(failures: int) -> timedelta:
-    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** max(0, failures - 1)))
+    return min(BACKOFF_MAX, BACKOFF_BASE * (2 ** min(20, max(0, failures - 1))))
 
 
 def do_fetch_source(
