@@ -67,7 +67,9 @@ def seed(total: int) -> dict:  # type: ignore[type-arg]
         with brand_scope(brand):
             for n in range(4):
                 handle = f"{brand.slug}-{n}.box"
-                accounts.append(do_connect_account(brand, "sandbox", Credentials(handle=handle), owner))
+                accounts.append(
+                    do_connect_account(brand, "sandbox", Credentials(handle=handle), owner)
+                )
             tags.append(Tag.objects.create(brand=brand, name="livraison").pk)
     now = timezone.now()
     year = 365 * 86400
@@ -87,8 +89,21 @@ def seed(total: int) -> dict:  # type: ignore[type-arg]
                     pk = b * authors_per_brand + a + 1
                     followers = int(rng.paretovariate(1.2) * 40)
                     copy.write_row(
-                        (pk, brand.pk, "sandbox", f"p{pk}", f"person{pk}", f"Person {pk}",
-                         followers, "", "fr", False, 0, now, now)
+                        (
+                            pk,
+                            brand.pk,
+                            "sandbox",
+                            f"p{pk}",
+                            f"person{pk}",
+                            f"Person {pk}",
+                            followers,
+                            "",
+                            "fr",
+                            False,
+                            0,
+                            now,
+                            now,
+                        )
                     )
         thread_rows = []
         with cur.copy(
@@ -108,12 +123,29 @@ def seed(total: int) -> dict:  # type: ignore[type-arg]
                 waiting = status == "open" and rng.random() < 0.5
                 thread_rows.append((pk, account.brand_id, account.pk, author, last))
                 copy.write_row(
-                    (pk, account.brand_id, account.pk, "sandbox", f"k{pk}", "public", author,
-                     status, assignee, rng.random() < 0.02, text, f"Person {author}", last,
-                     rng.choice(["fr", "fr", "fr", "en"]),
-                     rng.choice(["negative", "neutral", "positive"]), rng.random() * 0.3,
-                     rng.random() < 0.2, 4, last if waiting else None,
-                     last + timedelta(hours=2) if waiting else None, last - timedelta(days=1))
+                    (
+                        pk,
+                        account.brand_id,
+                        account.pk,
+                        "sandbox",
+                        f"k{pk}",
+                        "public",
+                        author,
+                        status,
+                        assignee,
+                        rng.random() < 0.02,
+                        text,
+                        f"Person {author}",
+                        last,
+                        rng.choice(["fr", "fr", "fr", "en"]),
+                        rng.choice(["negative", "neutral", "positive"]),
+                        rng.random() * 0.3,
+                        rng.random() < 0.2,
+                        4,
+                        last if waiting else None,
+                        last + timedelta(hours=2) if waiting else None,
+                        last - timedelta(days=1),
+                    )
                 )
         with cur.copy("COPY inbox_thread_tags (thread_id, tag_id) FROM STDIN") as copy:
             for pk, brand_id, _account, _author, _last in thread_rows:
@@ -126,18 +158,43 @@ def seed(total: int) -> dict:  # type: ignore[type-arg]
             " delivery, idempotency_key, error) FROM STDIN"
         ) as copy:
             for pk in range(1, total + 1):
-                thread_pk, brand_id, account_id, author, last = thread_rows[(pk - 1) % threads_total]
+                thread_pk, brand_id, account_id, author, last = thread_rows[
+                    (pk - 1) % threads_total
+                ]
                 at = last - timedelta(minutes=(pk - 1) // threads_total * 7)
                 text = rng.choice(TEXTS).format(h="@brand")
                 copy.write_row(
-                    (pk, brand_id, account_id, thread_pk, f"r{pk}", "in", "reply", author, text,
-                     "", at, at, "", "", "fr", "neutral", 0.0, False, "?" in text, "lexicon",
-                     False, False, "", uuid.uuid4(), "")
+                    (
+                        pk,
+                        brand_id,
+                        account_id,
+                        thread_pk,
+                        f"r{pk}",
+                        "in",
+                        "reply",
+                        author,
+                        text,
+                        "",
+                        at,
+                        at,
+                        "",
+                        "",
+                        "fr",
+                        "neutral",
+                        0.0,
+                        False,
+                        "?" in text,
+                        "lexicon",
+                        False,
+                        False,
+                        "",
+                        uuid.uuid4(),
+                        "",
+                    )
                 )
         for table in ("inbox_identity", "inbox_thread", "inbox_message", "inbox_thread_tags"):
-            cur.execute(
-                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"  # noqa: S608
-            )
+            sequence = f"pg_get_serial_sequence('{table}', 'id')"
+            cur.execute(f"SELECT setval({sequence}, (SELECT max(id) FROM {table}))")  # noqa: S608
     raw.commit()
     with connection.cursor() as cur:
         cur.execute("VACUUM ANALYZE inbox_identity")
@@ -204,10 +261,19 @@ def main() -> None:
 
     cases = [
         ("first page (open)", {}, QueueFilters(), True),
-        ("status + assignee", {"status": "open", "assignee": cm.pk},
-         QueueFilters(status="open", assignee=str(cm.pk)), True),
+        (
+            "status + assignee",
+            {"status": "open", "assignee": cm.pk},
+            QueueFilters(status="open", assignee=str(cm.pk)),
+            True,
+        ),
         ("all statuses", {"status": "all"}, QueueFilters(status=""), False),
-        ("negative sentiment", {"sentiment": "negative"}, QueueFilters(sentiment="negative"), False),
+        (
+            "negative sentiment",
+            {"sentiment": "negative"},
+            QueueFilters(sentiment="negative"),
+            False,
+        ),
         ("unanswered question", {"question": "on"}, QueueFilters(question=True), False),
         ("tag", {"tag": tag.pk}, QueueFilters(tag_id=tag.pk), False),
     ]
@@ -221,7 +287,12 @@ def main() -> None:
             used = [line.strip() for line in plan.splitlines() if "Index" in line][:1]
             plans.append(f"- {label}: `{used[0] if used else plan.splitlines()[0]}`")
         queries: list[str] = []
-        with connection.execute_wrapper(lambda run, sql, *a: (queries.append(sql), run(sql, *a))[1]):
+
+        def count(run, sql, *args, seen=queries):  # type: ignore[no-untyped-def]
+            seen.append(sql)
+            return run(sql, *args)
+
+        with connection.execute_wrapper(count):
             http(params)()
         web = _time(http(params))
         fn = _time(query(filters))

@@ -43,7 +43,9 @@ def _conversation(tenants, text: str, handle: str = "camille.durand") -> Thread:
         return Thread.objects.get(key=str(post.remote_id))
 
 
-def test_two_people_on_one_conversation_see_each_other(browser, live_server, page, tenants, settings):
+def test_two_people_on_one_conversation_see_each_other(
+    browser, live_server, page, tenants, settings
+):
     settings.TRIBUNE_INBOX_ANALYSIS = "lexicon"
     thread = _conversation(tenants, "@alpha.sandbox où est ma commande ?")
     url = f"/b/alpha/inbox/t/{thread.pk}/"
@@ -65,7 +67,9 @@ def test_two_people_on_one_conversation_see_each_other(browser, live_server, pag
         second.locator("#reply-text").fill("Votre commande part demain.")
 
         # Within one poll, Camille sees who is replying.
-        expect(page.get_by_test_id("presence-replying")).to_contain_text("Strategist", timeout=12_000)
+        expect(page.get_by_test_id("presence-replying")).to_contain_text(
+            "Strategist", timeout=12_000
+        )
 
         # Camille writes too; the strategist sends first.
         page.locator("#reply-text").fill("Elle arrive jeudi.")

@@ -108,7 +108,9 @@ def identity(brand: Brand, handle: str = "lea", **fields) -> Identity:  # type: 
         return row
 
 
-def thread(brand: Brand, text: str = "Bonjour, une question ?", *, at: datetime | None = None, **fields) -> Thread:  # type: ignore[no-untyped-def]
+def thread(
+    brand: Brand, text: str = "Bonjour, une question ?", *, at: datetime | None = None, **fields
+) -> Thread:  # type: ignore[no-untyped-def]
     """A thread with one inbound message."""
     at = at or timezone.now()
     account = account_of(brand)

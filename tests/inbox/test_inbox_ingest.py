@@ -213,4 +213,3 @@ def test_an_expired_token_marks_the_account_to_reconnect(tenants, accounts, monk
     with unscoped():
         assert SocialAccount.objects.get(pk=fr.pk).status == "needs_reauth"
     assert ingest.poll_account(fr.pk).pages == 0  # inactive accounts are not polled
-

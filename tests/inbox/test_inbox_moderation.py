@@ -129,7 +129,9 @@ def test_author_conditions_and_other_actions(tenants, accounts, django_capture_o
         action_assign=cm,
         action_escalate=True,
     )
-    f.mention("alpha.sandbox", "@alpha.sandbox super produit", by=f.person("star", followers=80_000))
+    f.mention(
+        "alpha.sandbox", "@alpha.sandbox super produit", by=f.person("star", followers=80_000)
+    )
     f.mention("alpha.sandbox", "@alpha.sandbox pas mal", by=f.person("inconnu", followers=5))
     with django_capture_on_commit_callbacks(execute=True):
         ingest.poll_account(fr.pk)
@@ -260,10 +262,20 @@ def test_conditions_are_all_required():
     )
     base = Candidate("texte", "fr", "negative", 0.3, "sandbox", "mention", 10, False)
     assert matches(rule, base)
-    assert not matches(rule, Candidate("texte", "en", "negative", 0.3, "sandbox", "mention", 10, False))
-    assert not matches(rule, Candidate("texte", "fr", "neutral", 0.3, "sandbox", "mention", 10, False))
-    assert not matches(rule, Candidate("texte", "fr", "negative", 0.1, "sandbox", "mention", 10, False))
-    assert not matches(rule, Candidate("texte", "fr", "negative", 0.3, "bluesky", "mention", 10, False))
+    assert not matches(
+        rule, Candidate("texte", "en", "negative", 0.3, "sandbox", "mention", 10, False)
+    )
+    assert not matches(
+        rule, Candidate("texte", "fr", "neutral", 0.3, "sandbox", "mention", 10, False)
+    )
+    assert not matches(
+        rule, Candidate("texte", "fr", "negative", 0.1, "sandbox", "mention", 10, False)
+    )
+    assert not matches(
+        rule, Candidate("texte", "fr", "negative", 0.3, "bluesky", "mention", 10, False)
+    )
     assert not matches(ModerationRule(name="empty"), base)  # no condition: never
     new = ModerationRule(name="n", author_condition="new", new_account_followers=20)
-    assert matches(new, base) and not matches(new, Candidate("t", "fr", "", 0, "s", "dm", 500, False))
+    assert matches(new, base) and not matches(
+        new, Candidate("t", "fr", "", 0, "s", "dm", 500, False)
+    )

@@ -96,7 +96,9 @@ def test_direct_messages_cannot_be_answered_by_a_public_reply(tenants, accounts)
 
     fr, _en = accounts
     camille = f.person()
-    post = NetworkPost.objects.create(author=camille, text="Ma commande ?", created_at=timezone.now())
+    post = NetworkPost.objects.create(
+        author=camille, text="Ma commande ?", created_at=timezone.now()
+    )
     Event.objects.create(
         kind="dm",
         actor=camille,

@@ -71,7 +71,9 @@ def test_first_response_breach_and_stats(tenants):
         closed = _clock(brand, now - timedelta(minutes=5))
         for record, who, after in ((quick, cm, 10), (slow, smm, 60 * 19)):
             thread = Thread.objects.get(pk=record.thread_id)
-            sla.stop_clock(thread, record.received_at + timedelta(minutes=after), who, answered=True)
+            sla.stop_clock(
+                thread, record.received_at + timedelta(minutes=after), who, answered=True
+            )
             thread.save()
         triage.do_set_status(Thread.objects.get(pk=closed.thread_id), cm, "closed")
         quick.refresh_from_db()
@@ -86,7 +88,7 @@ def test_first_response_breach_and_stats(tenants):
     assert stats.received == 4 and stats.waiting == 1 and stats.closed_unanswered == 1
     assert stats.brand.answered == 2 and stats.brand.within_rate == 50
     assert stats.late_answers == 1 and stats.overdue == (waiting.due_at < timezone.now())
-    people = {user: figures for user, figures in stats.people}
+    people = dict(stats.people)
     assert people[cm].answered == 1 and people[cm].median_seconds == 600
     assert people[smm].within_target == 0
 

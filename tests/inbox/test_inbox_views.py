@@ -48,7 +48,9 @@ def test_filters_narrow_the_queue(tenants, accounts, client):
     assert _ids(client.get(url, {"assignee": "me"})) == []
 
     client.post(reverse("inbox:thread_action", args=["alpha", late_fr.pk, "assign-me"]))
-    client.post(reverse("inbox:thread_action", args=["alpha", late_fr.pk, "tag"]), {"tag": "#Livraison"})
+    client.post(
+        reverse("inbox:thread_action", args=["alpha", late_fr.pk, "tag"]), {"tag": "#Livraison"}
+    )
     assert _ids(client.get(url, {"assignee": "me"})) == [late_fr.pk]
     assert _ids(client.get(url, {"assignee": "none"})) == [question_en.pk]
     with brand_scope(tenants.brand_a):
@@ -65,7 +67,10 @@ def test_filters_narrow_the_queue(tenants, accounts, client):
 def test_pages_follow_activity_without_gaps_or_repeats(tenants):
     now = timezone.now()
     same = now - timedelta(hours=1)
-    made = [f.thread(tenants.brand_a, at=same if n % 3 == 0 else now - timedelta(minutes=n)) for n in range(7)]
+    made = [
+        f.thread(tenants.brand_a, at=same if n % 3 == 0 else now - timedelta(minutes=n))
+        for n in range(7)
+    ]
     seen: list[int] = []
     with brand_scope(tenants.brand_a):
         filters = QueueFilters()
@@ -100,7 +105,9 @@ def test_bulk_close_assign_and_tag(tenants, client):
         assert rows[foreign.pk].status == "open"  # another brand's id is ignored
     assert AuditEvent.objects.filter(action="inbox.status_changed").count() == 2
     # Someone who cannot answer in the inbox cannot be assigned.
-    client.post(url, {"threads": [threads[2].pk], "op": "assign", "assignee": tenants.people["analyst"].pk})
+    client.post(
+        url, {"threads": [threads[2].pk], "op": "assign", "assignee": tenants.people["analyst"].pk}
+    )
     with brand_scope(tenants.brand_a):
         assert Thread.objects.get(pk=threads[2].pk).assignee is None
 
@@ -128,7 +135,9 @@ def test_the_thread_page_shows_actions_the_network_cannot_do_as_disabled(tenants
     _login(client, tenants.people["community_manager"])
     page_html = client.get(reverse("inbox:thread", args=["alpha", thread.pk])).content.decode()
     assert "disabled" in page_html and "Bac à sable" in page_html
-    client.post(reverse("inbox:thread_action", args=["alpha", thread.pk, "note"]), {"text": "Client fidèle"})
+    client.post(
+        reverse("inbox:thread_action", args=["alpha", thread.pk, "note"]), {"text": "Client fidèle"}
+    )
     with brand_scope(tenants.brand_a):
         assert Note.objects.get().text == "Client fidèle"
         message = Message.objects.get()

@@ -30,7 +30,9 @@ def _poll_until(account_id: int, brand, wanted: set[str], timeout: float = 20.0)
     while True:
         ingest.poll_account(account_id)
         with brand_scope(brand):
-            stored = set(Message.objects.filter(remote_id__in=wanted).values_list("remote_id", flat=True))
+            stored = set(
+                Message.objects.filter(remote_id__in=wanted).values_list("remote_id", flat=True)
+            )
         if stored == wanted:
             return
         assert time.monotonic() < deadline, f"only {len(stored)} of {len(wanted)} arrived"
@@ -89,7 +91,9 @@ def test_mentions_and_replies_on_bluesky_reach_the_inbox_once_and_answers_thread
     _poll_until(sky.pk, brand, {mention.uri, comment.uri})
 
     with brand_scope(brand):
-        rows = {m.remote_id: m for m in Message.objects.filter(remote_id__in=[mention.uri, comment.uri])}
+        rows = {
+            m.remote_id: m for m in Message.objects.filter(remote_id__in=[mention.uri, comment.uri])
+        }
         assert rows[mention.uri].kind == "mention" and rows[mention.uri].is_question
         assert rows[comment.uri].kind == "reply"
         assert rows[comment.uri].author.handle == bob.handle
@@ -107,7 +111,9 @@ def test_mentions_and_replies_on_bluesky_reach_the_inbox_once_and_answers_thread
     with brand_scope(brand):
         sent = do_reply(thread, tenants.people["community_manager"], "Oui, partout en Belgique !")
     deadline = time.monotonic() + 20
-    while not (found := bob_client.app.bsky.feed.get_posts({"uris": [sent.message.remote_id]}).posts):
+    while not (
+        found := bob_client.app.bsky.feed.get_posts({"uris": [sent.message.remote_id]}).posts
+    ):
         assert time.monotonic() < deadline, "the answer never appeared in the AppView"
         time.sleep(0.25)
     record = found[0].record

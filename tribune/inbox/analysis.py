@@ -67,7 +67,11 @@ def is_question(text: str) -> bool:
 _ABUSE = [
     # (pattern on lower-cased text, weight). Patterns target abuse aimed at people, not
     # complaints: "nul" alone is a (negative) opinion, "bande de nuls" is an insult.
-    (r"\bbande (?:d['’]\s?|de\s)(?:escrocs?|voleurs?|nuls?|incapables?|idiots?|clowns?|guignols?)\b", 0.8),
+    (
+        r"\bbande (?:d['’]\s?|de\s)"
+        r"(?:escrocs?|voleurs?|nuls?|incapables?|idiots?|clowns?|guignols?)\b",
+        0.8,
+    ),
     (r"\b(?:escrocs?|voleurs?|arnaqueurs?|guignols?|clowns?|incapables)\b", 0.45),
     (r"\bdes (?:nuls|idiots|abrutis|crétins|clowns)\b", 0.5),
     (r"\bde merde\b|\bmerdique\b", 0.6),

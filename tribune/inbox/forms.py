@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,26 +48,32 @@ class QueueFilterForm(forms.Form):
         self.brands = brands
         self.people: list[Any] = []  # who may be assigned, for the bulk form too
         self.tags: list[Tag] = list(Tag.objects.filter(brand_id__in=ids))
-        self.fields["brand"].choices = ANY + [(b.slug, b.name) for b in brands]
+        self._choices("brand", ANY + [(b.slug, b.name) for b in brands])
         if len(brands) < 2:
             del self.fields["brand"]
         accounts = SocialAccount.objects.filter(brand_id__in=ids).order_by("network", "handle")
-        self.fields["account"].choices = ANY + [(str(a.pk), f"{a}") for a in accounts]
+        self._choices("account", ANY + [(str(a.pk), f"{a}") for a in accounts])
         used = {a.network for a in accounts}
-        self.fields["network"].choices = ANY + [(k, v) for k, v in network_choices() if k in used]
+        self._choices("network", ANY + [(k, v) for k, v in network_choices() if k in used])
         people: dict[int, str] = {}
         for brand in brands:
             for user in assignable_people(brand):
                 if user.pk not in people:
                     self.people.append(user)
                 people[user.pk] = user.display_name
-        self.fields["assignee"].choices = [
-            ("", _("Anyone or no one")),
-            ("me", _("Me")),
-            ("none", _("No one")),
-            *[(str(pk), name) for pk, name in sorted(people.items(), key=lambda p: p[1])],
-        ]
-        self.fields["tag"].choices = ANY + [(str(t.pk), t.name) for t in self.tags]
+        self._choices(
+            "assignee",
+            [
+                ("", _("Anyone or no one")),
+                ("me", _("Me")),
+                ("none", _("No one")),
+                *[(str(pk), name) for pk, name in sorted(people.items(), key=lambda p: p[1])],
+            ],
+        )
+        self._choices("tag", ANY + [(str(t.pk), t.name) for t in self.tags])
+
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
 
     def filters(self) -> QueueFilters:
         if not self.is_valid():
@@ -162,8 +168,10 @@ class RuleForm(forms.ModelForm):
     def __init__(self, *args: Any, brand: Brand, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.brand = brand
-        self.fields["networks"].choices = network_choices()
-        self.fields["action_assign"].queryset = assignable_people(brand)
+        cast(forms.ChoiceField, self.fields["networks"]).choices = network_choices()
+        cast(forms.ModelChoiceField, self.fields["action_assign"]).queryset = assignable_people(
+            brand
+        )
         self.fields["min_toxicity"].widget.attrs.update({"min": 0, "max": 1, "step": 0.05})
         rule = self.instance
         if rule.pk:

@@ -91,9 +91,7 @@ def page(
 ) -> tuple[list[Thread], str]:
     """One page of the queue with what the list shows, and the cursor of the next page."""
     rows = list(
-        queue(filters, user_id).select_related("account", "assignee", "author", "brand")[
-            : size + 1
-        ]
+        queue(filters, user_id).select_related("account", "assignee", "author", "brand")[: size + 1]
     )
     more = len(rows) > size
     rows = rows[:size]

@@ -50,11 +50,15 @@ def send_auto_reply(rule_action_id: int) -> str:
         return "skipped"
     thread = action.thread
     with brand_scope(thread.brand_id):
-        text = render_saved_reply(action.detail.get("text", ""), action.author, thread.account.brand.name)
+        text = render_saved_reply(
+            action.detail.get("text", ""), action.author, thread.account.brand.name
+        )
         try:
             sent = do_reply(thread, None, text, reply_to=action.message, auto_rule=action.rule)
         except ReplyError as exc:
-            RuleAction.objects.filter(pk=action.pk).update(detail={**action.detail, "error": str(exc)})
+            RuleAction.objects.filter(pk=action.pk).update(
+                detail={**action.detail, "error": str(exc)}
+            )
             logger.warning("Automatic reply %s not sent: %s", action.pk, exc)
             return "failed"
         RuleAction.objects.filter(pk=action.pk).update(

@@ -23,7 +23,9 @@ class ResponseRecord(models.Model):
 
     brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
     thread = models.ForeignKey("inbox.Thread", on_delete=models.CASCADE, related_name="responses")
-    account = models.ForeignKey("networks.SocialAccount", on_delete=models.CASCADE, related_name="+")
+    account = models.ForeignKey(
+        "networks.SocialAccount", on_delete=models.CASCADE, related_name="+"
+    )
     message = models.ForeignKey("inbox.Message", on_delete=models.CASCADE, related_name="+")
     received_at = models.DateTimeField()
     business_hours = models.BooleanField()
@@ -48,7 +50,7 @@ class ResponseRecord(models.Model):
 
 
 class Presence(models.Model):
-    """"Camille is viewing / replying": refreshed every few seconds while the page is
+    """ "Camille is viewing / replying": refreshed every few seconds while the page is
     open, ignored once older than ``TRIBUNE_INBOX_PRESENCE_TTL``."""
 
     class State(models.TextChoices):

@@ -67,7 +67,7 @@ def states(message: Message, connector: Connector) -> dict[str, ActionState]:
         True,
         ""
         if network_can(connector, "block")
-        else _("Blocked in Tribune only (moderation rules can use the block list).")
+        else _("Blocked in Tribune only (moderation rules can use the block list)."),
     )
     result["delete"] = ActionState(
         False,

@@ -8,7 +8,9 @@ event; ``do_undo`` reverses one (once, even if two people click at the same time
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -88,14 +90,14 @@ def apply_rules(
             if action == Action.AUTO_REPLY:
                 from tribune.inbox.tasks import send_auto_reply
 
-                transaction.on_commit(lambda pk=row.pk: send_auto_reply.enqueue(pk))
+                transaction.on_commit(functools.partial(send_auto_reply.enqueue, row.pk))
             done.append(row)
     return done
 
 
 def _act(
     rule: ModerationRule, action: str, message: Message, thread: Thread, author: Identity | None
-) -> dict | None:
+) -> dict[str, Any] | None:
     """Do one action locally; return what undo needs, or None when nothing changed."""
     if action == Action.HIDE:
         if message.hidden:
@@ -108,7 +110,7 @@ def _act(
             return None
         message.flagged = True
         message.save(update_fields=["flagged"])
-        detail = {"thread_was_flagged": thread.flagged}
+        detail: dict[str, Any] = {"thread_was_flagged": thread.flagged}
         thread.flagged = True
         return detail
     if action == Action.TAG:

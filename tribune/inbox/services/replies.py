@@ -153,7 +153,9 @@ def do_reply(
         published, reconciled = found, True
     except NetworkError as exc:
         _fail(outbound, Message.Delivery.FAILED, exc.message)
-        raise ReplyError(_("The network refused the answer: %(reason)s") % {"reason": exc.message}) from exc
+        raise ReplyError(
+            _("The network refused the answer: %(reason)s") % {"reason": exc.message}
+        ) from exc
     _complete(thread, outbound, published, actor, close=close)
     return Sent(outbound, reconciled)
 
@@ -212,7 +214,9 @@ def do_delete_reply(message: Message, actor: User | None) -> None:
     try:
         message.account.connector().delete(RemoteRef(message.remote_id))
     except NetworkError as exc:
-        raise ReplyError(_("The network refused to delete it: %(reason)s") % {"reason": exc.message}) from exc
+        raise ReplyError(
+            _("The network refused to delete it: %(reason)s") % {"reason": exc.message}
+        ) from exc
     with transaction.atomic():
         Message.objects.filter(pk=message.pk).update(delivery=Message.Delivery.DELETED)
         message.delivery = Message.Delivery.DELETED

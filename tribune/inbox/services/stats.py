@@ -66,7 +66,13 @@ def response_stats(brand: Brand, days: int = 30) -> Stats:
     per_person: dict[int, Figures] = defaultdict(Figures)
     per_day: dict[date, list[int]] = defaultdict(list)
     rows = ResponseRecord.objects.filter(brand=brand, received_at__gte=start).values_list(
-        "outcome", "due_at", "response_seconds", "breached", "business_hours", "responder", "first",
+        "outcome",
+        "due_at",
+        "response_seconds",
+        "breached",
+        "business_hours",
+        "responder",
+        "first",
         "responded_at",
     )
     for outcome, due_at, seconds, breached, business, responder, first, responded_at in rows:
@@ -75,7 +81,7 @@ def response_stats(brand: Brand, days: int = 30) -> Stats:
             stats.waiting += 1
             stats.overdue += due_at < now
             continue
-        if outcome == Outcome.CLOSED:
+        if outcome == Outcome.CLOSED or seconds is None or responded_at is None:
             stats.closed_unanswered += 1
             continue
         stats.late_answers += breached

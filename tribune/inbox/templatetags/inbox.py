@@ -22,7 +22,7 @@ def duration(seconds: float | None) -> str:
 
 @register.filter
 def clock(due_at: datetime | None) -> SafeString | str:
-    """"Late by 2 h 05 min" (red) or "Due in 35 min" for a thread waiting for an answer."""
+    """ "Late by 2 h 05 min" (red) or "Due in 35 min" for a thread waiting for an answer."""
     if due_at is None:
         return ""
     left = (due_at - timezone.now()).total_seconds()

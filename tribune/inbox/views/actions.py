@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from tribune.accounts.models import User
 from tribune.accounts.roles import Cap
 from tribune.core.http import AuthedRequest
 from tribune.inbox.models import Message, Tag, ThreadStatus
@@ -21,7 +22,11 @@ from tribune.inbox.views.thread import _neighbours, load_thread, thread_url
 
 THREAD_OPS = {"close", "open", "pending", "assign", "assign-me", "tag", "untag", "note"}
 MESSAGE_OPS = {"hide", "unhide", "like", "delete", "block", "unblock"}
-STATUS_OF = {"close": ThreadStatus.CLOSED, "open": ThreadStatus.OPEN, "pending": ThreadStatus.PENDING}
+STATUS_OF = {
+    "close": ThreadStatus.CLOSED,
+    "open": ThreadStatus.OPEN,
+    "pending": ThreadStatus.PENDING,
+}
 
 
 @inbox_view(Cap.MODERATE)
@@ -38,13 +43,19 @@ def thread_action(request: AuthedRequest, thread_id: int, thread_op: str) -> Htt
                 _newer, older = _neighbours(request, thread)
                 target = thread_url(older, qs) if older else request.POST.get("queue", "") or target
             triage.do_set_status(thread, request.user, STATUS_OF[thread_op])
-            messages.success(request, _("Status: %(status)s.") % {"status": ThreadStatus(STATUS_OF[thread_op]).label})
+            messages.success(
+                request,
+                _("Status: %(status)s.") % {"status": ThreadStatus(STATUS_OF[thread_op]).label},
+            )
         elif thread_op in ("assign", "assign-me"):
+            assignee: User | None
             if thread_op == "assign-me":
                 assignee = request.user
             else:
                 value = request.POST.get("assignee", "")
-                assignee = triage.check_assignee(request.brand, int(value)) if value.isdigit() else None
+                assignee = (
+                    triage.check_assignee(request.brand, int(value)) if value.isdigit() else None
+                )
             triage.do_assign(thread, request.user, assignee)
             messages.success(
                 request,

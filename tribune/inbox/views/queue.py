@@ -99,7 +99,9 @@ def bulk(request: AuthedRequest) -> HttpResponse:
         elif op == "assign":
             value = request.POST.get("assignee", "")
             assignee = check_assignee(request.brand, int(value)) if value.isdigit() else None
-        count = do_bulk(threads, request.user, op, assignee=assignee, tag=request.POST.get("tag", ""))
+        count = do_bulk(
+            threads, request.user, op, assignee=assignee, tag=request.POST.get("tag", "")
+        )
     except TriageError as exc:
         messages.error(request, str(exc))
     else:

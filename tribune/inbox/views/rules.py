@@ -60,9 +60,7 @@ def rules_view(request: AuthedRequest) -> HttpResponse:
         "action_tag", "action_assign"
     )
     rows = [(rule, keywords_text(rule.keywords), planned_actions(rule)) for rule in rules]
-    return render(
-        request, "inbox/rules.html", {"rows": rows, **tabs_context(request, "rules")}
-    )
+    return render(request, "inbox/rules.html", {"rows": rows, **tabs_context(request, "rules")})
 
 
 @inbox_view(Cap.STRATEGY)

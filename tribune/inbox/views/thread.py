@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db.models import Q
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,11 +32,9 @@ from tribune.inbox.views.queue import filter_querystring
 
 def load_thread(thread_id: Any) -> Thread:
     thread = get_in_scope(Thread, thread_id)
-    return (
-        Thread.objects.select_related(
-            "account__brand", "author", "assignee", "variant__post"
-        ).get(pk=thread.pk)
-    )
+    return Thread.objects.select_related(
+        "account__brand", "author", "assignee", "variant__post"
+    ).get(pk=thread.pk)
 
 
 def thread_url(thread: Thread, qs: str = "") -> str:
@@ -73,9 +71,7 @@ def render_thread(
     request: AuthedRequest, thread: Thread, *, draft: str = "", status: int = 200, **extra: Any
 ) -> HttpResponse:
     connector = thread.account.connector()
-    rows = list(
-        thread.messages.select_related("author", "sent_by").order_by("created_at", "id")
-    )
+    rows = list(thread.messages.select_related("author", "sent_by").order_by("created_at", "id"))
     presence.do_touch(thread, request.user, "replying" if draft else "viewing")
     qs = filter_querystring(request.GET)
     newer, older = _neighbours(request, thread)
@@ -177,7 +173,3 @@ def presence_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
         request, "inbox/_presence.html", {"others": presence.others(thread, request.user)}
     )
 
-
-def must_exist(condition: object) -> None:
-    if not condition:
-        raise Http404
