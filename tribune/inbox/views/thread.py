@@ -172,4 +172,3 @@ def presence_view(request: AuthedRequest, thread_id: int) -> HttpResponse:
     return render(
         request, "inbox/_presence.html", {"others": presence.others(thread, request.user)}
     )
-
