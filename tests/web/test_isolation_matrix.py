@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import PASSWORD, ROLES
 from tests.inbox.factories import URL_FACTORIES as INBOX_FACTORIES
+from tests.listening.factories import URL_FACTORIES as LISTENING_FACTORIES
 from tests.strategy.factories import URL_FACTORIES as STRATEGY_FACTORIES
 from tribune.accounts.models import Brand
 from tribune.core.scope import brand_scope
@@ -70,6 +71,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "variant_id": lambda brand: _variant(brand),
     **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
     **INBOX_FACTORIES,  # thread_id, message_id, rule_id, … (tests/inbox/factories.py)
+    **LISTENING_FACTORIES,  # query_id, source_id, alert_id, alert_op (tests/listening/)
 }
 
 

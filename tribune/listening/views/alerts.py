@@ -45,8 +45,8 @@ def alert_detail(request: AuthedRequest, alert_id: int) -> HttpResponse:
     )
 
 
-@require_POST
 @listening_view()
+@require_POST
 def alert_action(request: AuthedRequest, alert_id: int, alert_op: str) -> HttpResponse:
     require(request, Cap.MODERATE)
     if alert_op not in ("ack", "close"):

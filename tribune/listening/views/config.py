@@ -79,8 +79,8 @@ def source_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @listening_view(CONFIGURE)
+@require_POST
 def source_delete(request: AuthedRequest, source_id: int) -> HttpResponse:
     source = get_in_scope(Source, source_id)
     with transaction.atomic():
