@@ -108,7 +108,7 @@ def test_direct_messages_cannot_be_answered_by_a_public_reply(tenants, accounts)
     )
     ingest.poll_account(fr.pk)
     thread = _thread(tenants.brand_a)
-    with brand_scope(tenants.brand_a), pytest.raises(ReplyError, match="direct messages"):
+    with brand_scope(tenants.brand_a), pytest.raises(ReplyError, match="messages privés"):
         do_reply(thread, tenants.owner, "Bonjour")
     assert not sandbox_posts("alpha.sandbox").filter(text="Bonjour").exists()
 
