@@ -19,12 +19,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from tribune.analysis.bundle import load_bundle  # noqa: E402
 from tribune.analysis.langid import detect_languages  # noqa: E402
+from tribune.analysis.metrics import Report  # noqa: E402
 from tribune.analysis.normalize import clean_for_model  # noqa: E402
 from tribune.analysis.training import data as ds  # noqa: E402
 from tribune.analysis.training.evaluate import evaluate_engine  # noqa: E402
 
 
-def row(name: str, report) -> str:
+def row(name: str, report: Report) -> str:
     per_class = ", ".join(f"{c.label} P {c.precision:.3f} R {c.recall:.3f}" for c in report.classes)
     return f"| {name} | {report.macro_f1:.4f} | {report.accuracy:.4f} | {per_class} |"
 

@@ -34,7 +34,7 @@ def test_training_writes_a_plain_model_directory(trained):
     assert manifest["features"] == ["embedding", "lexicon", "words"]
     assert "sentiment/french/val/model" in manifest["validation"]
     assert "mlma_fr" in manifest["training"]["toxicity"]["out_of_fold"]
-    assert len(manifest["data"]) == 12  # sha256 of every data file used
+    assert len(manifest["data"]) == 14  # sha256 of every data file used
 
 
 def test_training_is_reproducible(trained, tiny_data_dir):

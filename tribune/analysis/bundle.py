@@ -60,8 +60,9 @@ def default_model_dir() -> Path:
     try:
         from django.conf import settings
 
-        if settings.configured and getattr(settings, "TRIBUNE_ANALYSIS_MODEL_DIR", None):
-            return Path(settings.TRIBUNE_ANALYSIS_MODEL_DIR)
+        configured = getattr(settings, "TRIBUNE_ANALYSIS_MODEL_DIR", None)
+        if settings.configured and configured:
+            return Path(configured)
     except ImportError:  # usable without Django
         pass
     return PACKAGED_DIR

@@ -113,8 +113,10 @@ def _train(args: argparse.Namespace) -> int:
         evaluate_after=not args.no_eval,
     )
     print(f"model written to {bundle.path}")
-    for key, report in bundle.manifest.get("validation", {}).items():
-        print(f"{key}: macro-F1 {report['macro_f1']:.4f}")
+    validation = bundle.manifest.get("validation")
+    if isinstance(validation, dict):
+        for key, report in validation.items():
+            print(f"{key}: macro-F1 {report['macro_f1']:.4f}")
     return 0
 
 

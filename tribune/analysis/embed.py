@@ -21,6 +21,7 @@ import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -46,7 +47,7 @@ class EncoderSpec:
         return {"model": "multilingual-e5-small-q4", "layers": self.layers, "prefix": self.prefix}
 
     @classmethod
-    def from_dict(cls, data: dict[str, object]) -> EncoderSpec:
+    def from_dict(cls, data: dict[str, Any]) -> EncoderSpec:
         return cls(layers=int(data.get("layers", FULL_LAYERS)), prefix=str(data["prefix"]))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -81,7 +82,7 @@ class LinearHead:
         return [self.classes[i] for i in picks]
 
     def save(self, path: Path) -> None:
-        arrays = {
+        arrays: dict[str, Any] = {
             "classes": np.array(self.classes),
             "coef": self.coef.astype(np.float32),
             "intercept": self.intercept.astype(np.float32),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from .normalize import lexical_tokens
 from .vocabulary import _data_path, guess_language, vader_lexicon_path, words
@@ -99,7 +100,7 @@ def _build(entries: list[tuple[str, float, bool]]) -> Lexicon:
     return Lexicon(words, ordered, frozenset(insults))
 
 
-def _read_tsv(path, value_column: int = 1) -> list[tuple[str, float, bool]]:
+def _read_tsv(path: Path, value_column: int = 1) -> list[tuple[str, float, bool]]:
     entries = []
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -184,7 +185,13 @@ def score_tokens(tokens: list[str], lang: str = "und") -> LexiconResult:
     return _result(hits, contrast_at, exclamations, lex.insults, lang)
 
 
-def _result(hits, contrast_at, exclamations, insult_terms, lang) -> LexiconResult:
+def _result(
+    hits: list[tuple[str, float, int]],
+    contrast_at: int,
+    exclamations: int,
+    insult_terms: frozenset[str],
+    lang: str,
+) -> LexiconResult:
     if not hits:  # most posts: skip the arithmetic
         return LexiconResult(0.0, "neutral", (), (), lang)
     if contrast_at >= 0:

@@ -82,10 +82,10 @@ def _terms(tokens: list[str]) -> list[str]:
 def topic_terms(texts: list[str], assignment: np.ndarray, top: int = 3) -> list[list[str]]:
     """Top ``top`` terms per cluster by class-based TF-IDF."""
     clusters = sorted(set(assignment.tolist()))
-    counts = {c: Counter() for c in clusters}
+    counts: dict[int, Counter[str]] = {c: Counter() for c in clusters}
     for text, c in zip(texts, assignment.tolist(), strict=True):
         counts[c].update(set(_terms(lexical_tokens(text))))  # documents, not repeats
-    spread = Counter()
+    spread: Counter[str] = Counter()
     for counter in counts.values():
         spread.update(counter.keys())
     result = []
@@ -134,6 +134,7 @@ def find_topics(
         cohesion = float(np.sum(vectors * centroids[assignment]))
         if best is None or cohesion > best[0] + 1e-9:
             best = (cohesion, assignment, centroids)
+    assert best is not None  # RESTARTS >= 1
     _cohesion, assignment, centroids = best
     terms = topic_terms(texts, assignment)
     topics = []

@@ -31,6 +31,8 @@ from .fit import (
 _DATA_FILES = (
     "sentiment/xlmt/all/train_text.txt",
     "sentiment/xlmt/all/train_labels.txt",
+    "sentiment/xlmt/french/train_text.txt",
+    "sentiment/xlmt/english/train_text.txt",
     "sentiment/xlmt/french/val_text.txt",
     "sentiment/xlmt/french/val_labels.txt",
     "sentiment/xlmt/english/val_text.txt",
