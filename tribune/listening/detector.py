@@ -24,10 +24,10 @@ from tribune.strategy.rules.matching import Document, find_term
 
 WINDOW = timedelta(hours=1)
 WEEKS = 4
-Z_THRESHOLD = 4.0
+Z_THRESHOLD = 5.0
 MIN_VOLUME = 12  # mentions in the window before a volume spike counts
-MIN_NEGATIVE = 6
-MIN_KEYWORD = 3
+MIN_NEGATIVE = 8
+MIN_KEYWORD = 5
 MIN_NEGATIVE_SHARE = 0.35
 INFLUENCER_REACH = 10_000
 TOXIC = 0.5
