@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tribune.core.scope import BrandScopedManager
@@ -114,6 +115,4 @@ class Thread(models.Model):
 
     @property
     def is_late(self) -> bool:
-        from django.utils import timezone
-
         return self.sla_due_at is not None and self.sla_due_at < timezone.now()

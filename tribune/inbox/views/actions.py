@@ -18,7 +18,7 @@ from tribune.inbox.services import triage
 from tribune.inbox.services.replies import ReplyError, do_delete_reply
 from tribune.inbox.views.common import get_in_scope, inbox_view
 from tribune.inbox.views.queue import filter_querystring
-from tribune.inbox.views.thread import _neighbours, load_thread, thread_url
+from tribune.inbox.views.thread import load_thread, neighbours, thread_url
 
 THREAD_OPS = {"close", "open", "pending", "assign", "assign-me", "tag", "untag", "note"}
 MESSAGE_OPS = {"hide", "unhide", "like", "delete", "block", "unblock"}
@@ -40,7 +40,7 @@ def thread_action(request: AuthedRequest, thread_id: int, thread_op: str) -> Htt
     try:
         if thread_op in STATUS_OF:
             if thread_op == "close" and request.POST.get("next"):
-                _newer, older = _neighbours(request, thread)
+                _newer, older = neighbours(request, thread)
                 target = thread_url(older, qs) if older else request.POST.get("queue", "") or target
             triage.do_set_status(thread, request.user, STATUS_OF[thread_op])
             messages.success(

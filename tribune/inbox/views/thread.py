@@ -42,7 +42,7 @@ def thread_url(thread: Thread, qs: str = "") -> str:
     return f"{url}?{qs}" if qs else url
 
 
-def _neighbours(request: AuthedRequest, thread: Thread) -> tuple[Thread | None, Thread | None]:
+def neighbours(request: AuthedRequest, thread: Thread) -> tuple[Thread | None, Thread | None]:
     """The newer and the older thread of the queue the person came from (j / k)."""
     filters = QueueFilterForm(request.GET or None, brands=[request.brand]).filters()
     moment, pk = thread.last_activity_at, thread.pk
@@ -74,7 +74,7 @@ def render_thread(
     rows = list(thread.messages.select_related("author", "sent_by").order_by("created_at", "id"))
     presence.do_touch(thread, request.user, "replying" if draft else "viewing")
     qs = filter_querystring(request.GET)
-    newer, older = _neighbours(request, thread)
+    newer, older = neighbours(request, thread)
     context = {
         "thread": thread,
         "rows": [(m, states(m, connector)) for m in rows],
