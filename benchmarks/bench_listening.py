@@ -56,7 +56,9 @@ class Incident:
     end: float
 
 
-def poisson_times(rng: np.random.Generator, start: float, end: float, rate_per_min: float) -> np.ndarray:
+def poisson_times(
+    rng: np.random.Generator, start: float, end: float, rate_per_min: float
+) -> np.ndarray:
     n = rng.poisson(max(0.0, rate_per_min) * (end - start))
     return rng.uniform(start, end, n)
 
@@ -79,18 +81,18 @@ def brand_stream(seed: int) -> tuple[dict[str, np.ndarray], list[Incident]]:
     incidents = []
     eval_start = (WEEKS_TOTAL - EVAL_WEEKS) * MINUTES_PER_WEEK
     for _ in range(prand.randint(1, 3)):
-        start = prand.uniform(eval_start + 600, horizon - 300)
+        begin = prand.uniform(eval_start + 600, horizon - 300)
         duration = prand.uniform(60, 240)
-        usual = base * hourly_profile(start)
+        usual = base * hourly_profile(begin)
         extra = max(12.0, prand.uniform(0.5, 3.0) * usual) / 60  # per minute at full rate
         ramp = 15.0
         for minute in range(int(duration)):
             level = min(1.0, (minute + 1) / ramp)
-            times = poisson_times(rng, start + minute, start + minute + 1, extra * level)
+            times = poisson_times(rng, begin + minute, begin + minute + 1, extra * level)
             total.append(times)
             negative.append(times)
             keyword.append(times[rng.random(len(times)) < 0.6])
-        incidents.append(Incident(start, start + duration))
+        incidents.append(Incident(begin, begin + duration))
     series = {
         "total": np.sort(np.concatenate(total)),
         "negative": np.sort(np.concatenate(negative)),
@@ -114,10 +116,15 @@ def run_brand(seed: int) -> tuple[int, int, list[float], int]:
     window = detector.WINDOW.total_seconds() / 60
     quiet = 6 * 60
     ends = np.arange(
-        (WEEKS_TOTAL - EVAL_WEEKS) * MINUTES_PER_WEEK, WEEKS_TOTAL * MINUTES_PER_WEEK, STEP, dtype=float
+        (WEEKS_TOTAL - EVAL_WEEKS) * MINUTES_PER_WEEK,
+        WEEKS_TOTAL * MINUTES_PER_WEEK,
+        STEP,
+        dtype=float,
     )
     counts = {
-        k: [window_counts(v, ends - w * MINUTES_PER_WEEK, window) for w in range(detector.WEEKS + 1)]
+        k: [
+            window_counts(v, ends - w * MINUTES_PER_WEEK, window) for w in range(detector.WEEKS + 1)
+        ]
         for k, v in series.items()
     }
     open_until = -1.0  # the open alert closes after ``quiet`` minutes without a trigger
@@ -169,7 +176,8 @@ def main(argv: list[str] | None = None) -> None:
         f"{STEP} minutes (`benchmarks/bench_listening.py`).\n\n"
         "| metric | value | target |\n| --- | --- | --- |\n"
         f"| recall | {recall:.3f} ({detected}/{incidents}) | ≥ 0.95 |\n"
-        f"| false alerts per brand per week | {fpw:.2f} ({false} in {brand_weeks} brand-weeks) | ≤ 1 |\n"
+        f"| false alerts per brand per week | {fpw:.2f} "
+        f"({false} in {brand_weeks} brand-weeks) | ≤ 1 |\n"
         f"| median detection delay | {percentile(delays, 50):.0f} min | — |\n"
         f"| 95th percentile delay | {percentile(delays, 95):.0f} min | — |\n"
     )

@@ -21,10 +21,14 @@ NOW = datetime(2025, 3, 11, 14, 0, tzinfo=UTC)
 def rss(items: list[tuple[str, str]], encoding: str = "utf-8", site: str = "news.test") -> bytes:
     body = "".join(
         f"<item><title>{title}</title><link>http://{site}/{i}?utm_source=x</link>"
-        f"<description>{text}</description><pubDate>Tue, 11 Mar 2025 12:0{i % 10}:00 GMT</pubDate></item>"
+        f"<description>{text}</description>"
+        f"<pubDate>Tue, 11 Mar 2025 12:0{i % 10}:00 GMT</pubDate></item>"
         for i, (title, text) in enumerate(items)
     )
-    xml = f'<?xml version="1.0" encoding="{encoding}"?><rss version="2.0"><channel><title>N</title>{body}</channel></rss>'
+    xml = (
+        f'<?xml version="1.0" encoding="{encoding}"?>'
+        f'<rss version="2.0"><channel><title>N</title>{body}</channel></rss>'
+    )
     return xml.encode(encoding)
 
 
@@ -32,7 +36,8 @@ ATOM = (
     '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
     '<entry><id>tag:blog.test,2025:1</id><title>Alpha au salon</title><link href="/p/1"/>'
     "<updated>2025-03-11T10:00:00Z</updated><author><name>Blog</name></author>"
-    "<content type='html'>&lt;p&gt;Alpha présente son &lt;b&gt;nouveau&lt;/b&gt; produit.&lt;/p&gt;</content></entry>"
+    "<content type='html'>&lt;p&gt;Alpha présente son &lt;b&gt;nouveau&lt;/b&gt; produit.&lt;/p&gt;"
+    "</content></entry>"
     "</feed>"
 ).encode()
 
