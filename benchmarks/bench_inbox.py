@@ -322,6 +322,8 @@ def main() -> None:
         "function the view uses.\n\n"
         "| queue | page p50 ms | page p95 ms | query p50 ms | query p95 ms | SQL queries |\n"
         "| --- | --- | --- | --- | --- | --- |\n" + "\n".join(rows) + "\n\n"
+        f"Load average during the timings: {os.getloadavg()[1]:.1f} (5 min; other jobs "
+        "shared the machine).\n\n"
         "Target p95 < 150 ms for the first page and the status + assignee filter: "
         + ("met." if met else "**not met**.")
         + "\n\nPlans (`EXPLAIN ANALYZE` of the query function):\n\n"
