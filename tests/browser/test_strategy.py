@@ -55,7 +55,7 @@ def test_weekly_report_comment_decision_and_audit(page, tenants):
     page.goto("/b/alpha/strategy/reports/")
     page.get_by_role("link", name=week).click()  # a substring of "16/11/2026 – 22/11/2026"
     expect(page.get_by_test_id("section-publishing")).to_contain_text("publications parues")
-    expect(page.get_by_test_id("section-inbox")).to_contain_text("Pas encore disponible")
+    expect(page.get_by_test_id("section-inbox")).to_contain_text("messages reçus")
     comment = "Semaine calme, deux pics de mentions mardi."
     page.get_by_role("textbox", name="Commentaire").fill(comment)
     page.get_by_role("button", name="Ajouter le commentaire").click()

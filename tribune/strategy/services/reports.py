@@ -100,6 +100,7 @@ def _activity_section(brand: Brand, start: datetime, end: datetime) -> dict[str,
 
 
 def build_report_data(brand: Brand, first_day: date, last_day: date) -> dict[str, Any]:
+    from tribune.inbox.reporting import report_section as inbox_section
     from tribune.publishing.reporting import report_section as publishing_section
 
     start, end = period_bounds(brand, first_day, last_day)
@@ -114,7 +115,7 @@ def build_report_data(brand: Brand, first_day: date, last_day: date) -> dict[str
             "crises_opened": crises.count(),
             "decisions": decisions.count(),
             "publishing": publishing_section(brand, start, end),
-            "inbox": None,  # filled once the inbox package exists
+            "inbox": inbox_section(brand, start, end),
         }
 
 
