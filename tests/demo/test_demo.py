@@ -32,6 +32,10 @@ def test_demo_is_idempotent_and_isolates_the_clients(db, client):
         statuses = set(Post.objects.filter(brand=b2c).values_list("status", flat=True))
         assert {"published", "scheduled", "in_review", "draft"} <= statuses
         assert PostMetricSnapshot.objects.exists()
+        from tribune.listening.models import Query, Source
+
+        assert Query.objects.filter(brand=b2c).count() == 2
+        assert Source.objects.filter(brand=b2c, kind="sandbox").count() == 1
         posts = Post.objects.count()
     run_demo(days=2, progress=lambda _m: None)
     with brand_scope(b2c):

@@ -56,7 +56,36 @@ def seed_content(authors: dict[str, str], approver_email: str) -> None:
             _objective(brand, approver)
             _history(brand, author)
             _upcoming(brand, author, approver)
+            _listening(brand, approver)
     metrics.collect()
+
+
+LISTENING = {
+    "maison-lumiere": [
+        ("Maison Lumière", "brand", '"Maison Lumière" OR maisonlumiere'),
+        ("Produits", "product", '"crème de jour" OR "huile sèche" OR savon'),
+    ],
+    "orbitale": [
+        ("Orbitale", "brand", "Orbitale OR orbitale"),
+        ("Produits", "product", '"Orbitale Planning" OR "connecteur SAP"'),
+    ],
+}
+
+
+def _listening(brand: Brand, actor: User) -> None:
+    """Queries on the brand and its products, the sandbox as a source, an on-call rota."""
+    from tribune.listening.models import OnCallPerson, OnCallSchedule, Query, Source
+    from tribune.listening.services.queries import do_save_query
+    from tribune.listening.services.sources import do_create_source
+
+    for name, kind, expression in LISTENING.get(brand.slug, []):
+        if not Query.objects.filter(brand=brand, name=name).exists():
+            do_save_query(Query(brand=brand, name=name, kind=kind, expression=expression), actor)
+    if not Source.objects.filter(brand=brand, kind="sandbox").exists():
+        do_create_source(brand, actor, kind="sandbox", name="Bac à sable")
+    schedule, _created = OnCallSchedule.objects.get_or_create(brand=brand)
+    if not OnCallPerson.objects.filter(schedule=schedule).exists():
+        OnCallPerson.objects.create(brand=brand, schedule=schedule, user=actor, position=0)
 
 
 def _charter(brand: Brand, actor: User) -> None:
