@@ -69,3 +69,34 @@ def test_fast_path_is_lexicon_only():
     assert [r.sentiment for r in results] == ["positive", "negative", "negative", "neutral"]
     assert [r.toxic for r in results] == [False, False, True, False]
     assert all(r.engine == "lexicon" for r in results)
+
+
+def test_engine_works_without_django_settings():
+    # Scripts and notebooks use the engine without Django: no settings must be needed.
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    code = (
+        "from tribune.analysis.bundle import default_model_dir, PACKAGED_DIR;"
+        "from tribune.analysis.langid import configured_languages;"
+        "assert default_model_dir() == PACKAGED_DIR;"
+        "assert configured_languages() == ('fr', 'en')"
+    )
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=60)
+
+
+def test_django_settings_select_languages_and_model_dir(tmp_path):
+    from django.conf import settings
+
+    if not settings.configured:
+        pytest.skip("Django settings are not configured in this run")
+    from django.test import override_settings
+
+    from tribune.analysis.bundle import default_model_dir
+    from tribune.analysis.langid import configured_languages
+
+    with override_settings(TRIBUNE_ANALYSIS_LANGUAGES=["FR"], TRIBUNE_ANALYSIS_MODEL_DIR=tmp_path):
+        assert configured_languages() == ("fr",)
+        assert default_model_dir() == tmp_path

@@ -60,9 +60,10 @@ def default_model_dir() -> Path:
     try:
         from django.conf import settings
 
-        configured = getattr(settings, "TRIBUNE_ANALYSIS_MODEL_DIR", None)
-        if settings.configured and configured:
-            return Path(configured)
+        if settings.configured:
+            configured = getattr(settings, "TRIBUNE_ANALYSIS_MODEL_DIR", None)
+            if configured:
+                return Path(configured)
     except ImportError:  # usable without Django
         pass
     return PACKAGED_DIR

@@ -40,7 +40,10 @@ def extract_keywords(text: str, lang: str = "fr", top: int = 5, max_words: int =
     phrases: list[str] = []
     for phrase, _score in found:  # lower YAKE score = more relevant; already sorted
         phrase = phrase.lower()
-        if _meaningful(phrase) and phrase not in phrases:
+        # A single word already inside a kept phrase ("colis" next to "colis jamais
+        # reçu") adds nothing; a shorter phrase may still be the useful one.
+        redundant = " " not in phrase and any(phrase in kept.split() for kept in phrases)
+        if _meaningful(phrase) and phrase not in phrases and not redundant:
             phrases.append(phrase)
         if len(phrases) == top:
             break

@@ -179,6 +179,7 @@ def score_tokens(tokens: list[str], lang: str = "und") -> LexiconResult:
                     value *= MODIFIERS[t]
                 continue
             adjacent = adjacent and t in NEGATORS
+        value = max(-4.0, min(4.0, value))  # "vraiment trop con": stay on the scale
         hits.append((term, value * NEGATION_FACTOR if negated else value, i))
         i += span
         last_end = i - 1
