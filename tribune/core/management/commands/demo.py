@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.test.utils import override_settings
 
 from tribune.demo.seed import run_demo
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0, interactive=False)
         self.stdout.write("Seeding the demo workspace (sandbox network, simulated audience)…")
-        result = run_demo(days=options["days"], progress=self.stdout.write)
+        # Seeding sends review notifications; keep them out of the console output.
+        quiet_mail = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=quiet_mail):
+            result = run_demo(days=options["days"], progress=self.stdout.write)
         host, _, port = options["bind"].rpartition(":")
         url = f"http://{host or '127.0.0.1'}:{port}/"
         self.stdout.write("")
