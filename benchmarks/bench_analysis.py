@@ -165,6 +165,9 @@ def write_section(path: Path, section: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+ROOT_DOC = Path(__file__).resolve().parent.parent / "docs" / "benchmarks.md"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--posts", type=int, default=2000)
@@ -173,8 +176,10 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args([] if argv is None and __name__ != "__main__" else argv)
     section = render(*run(args.posts, args.fast_posts))
     print(section)
-    if args.write_docs:
-        write_section(args.write_docs, section)
+    # Run through `python -m benchmarks` (no argv): results go to docs/benchmarks.md too.
+    target = args.write_docs or (ROOT_DOC if argv is None else None)
+    if target:
+        write_section(target, section)
 
 
 if __name__ == "__main__":
