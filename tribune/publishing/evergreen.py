@@ -18,6 +18,7 @@ from tribune.core.audit import record_audit
 from tribune.core.scope import brand_scope, unscoped
 from tribune.publishing.models import Post, PostStatus, Variant
 from tribune.publishing.notify import notify
+from tribune.publishing.states import copy_post
 from tribune.publishing.timing import next_free_slot
 from tribune.publishing.workflow import WorkflowError, check_no_blocking, post_link
 
@@ -57,30 +58,14 @@ def do_requeue(post_id: int, now: datetime | None = None) -> Post:
         when = next_free_slot(post.brand, accounts, after=now + timedelta(minutes=5)) or (
             now + timedelta(days=1)
         )
-        copy = Post.objects.create(
-            brand=post.brand,
-            author=post.author,
-            title=post.title,
-            text=post.text,
-            sponsored=post.sponsored,
-            language=post.language,
-            series=post.series,
+        copy = copy_post(
+            post,
+            when,
+            PostStatus.DRAFT,
+            due=False,
+            keep_rendered=True,
             evergreen_days=post.evergreen_days,
-            scheduled_at=when,
-            approved_by=post.approved_by,
-            approved_at=post.approved_at,
         )
-        for variant in post.variants.all():
-            Variant.objects.create(
-                post=copy,
-                brand=post.brand,
-                account_id=variant.account_id,
-                text=variant.text,
-                first_comment=variant.first_comment,
-                thread=variant.thread,
-                rendered_text=variant.rendered_text,
-                status=PostStatus.DRAFT,
-            )
         try:
             check_no_blocking(copy)
         except WorkflowError as exc:

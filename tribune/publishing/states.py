@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
 from tribune.publishing.models import Post, PostStatus, Variant
@@ -51,31 +53,52 @@ def schedule_next_occurrence(post_id: int) -> Post | None:
     existing = Post.objects.filter(series=post.series, scheduled_at=when).first()
     if existing is not None:
         return existing
-    follower = Post.objects.create(
+    return copy_post(
+        post,
+        when,
+        PostStatus.SCHEDULED,
+        due=True,
+        repeat=post.repeat,
+        repeat_until=post.repeat_until,
+        repeat_at_local=post.repeat_at_local,
+    )
+
+
+def copy_post(
+    post: Post,
+    when: datetime,
+    status: str,
+    *,
+    due: bool,
+    keep_rendered: bool = False,
+    **fields: object,
+) -> Post:
+    """A new occurrence of ``post`` in its series (repeats, evergreen re-queues): same
+    content, accounts and approval, at ``when``; its variants get ``status``."""
+    copy = Post.objects.create(
         brand=post.brand,
         author=post.author,
         title=post.title,
         text=post.text,
-        status=PostStatus.SCHEDULED,
+        status=status,
         scheduled_at=when,
         sponsored=post.sponsored,
         language=post.language,
-        repeat=post.repeat,
-        repeat_until=post.repeat_until,
-        repeat_at_local=post.repeat_at_local,
         series=post.series,
         approved_by=post.approved_by,
         approved_at=post.approved_at,
+        **fields,
     )
     for variant in Variant.objects.filter(post=post):
         Variant.objects.create(
-            post=follower,
+            post=copy,
             brand=post.brand,
             account_id=variant.account_id,
             text=variant.text,
             first_comment=variant.first_comment,
             thread=variant.thread,
-            status=PostStatus.SCHEDULED,
-            due_at=when,
+            rendered_text=variant.rendered_text if keep_rendered else "",
+            status=status,
+            due_at=when if due else None,
         )
-    return follower
+    return copy
