@@ -163,6 +163,19 @@ TRIBUNE_METRICS_TOKEN = env_str("TRIBUNE_METRICS_TOKEN") or ""
 # Outbound HTTP: user-supplied URLs may not reach private addresses unless allowed.
 TRIBUNE_ALLOW_PRIVATE_URLS = env_bool("TRIBUNE_ALLOW_PRIVATE_URLS", False)
 TRIBUNE_HTTP_TIMEOUT = float(env_str("TRIBUNE_HTTP_TIMEOUT") or "15")
+# OAuth applications used to connect accounts when a workspace has not entered its own
+# (docs/configuration.md). Facebook Pages and Instagram share the Meta app.
+TRIBUNE_X_CLIENT_ID = env_str("TRIBUNE_X_CLIENT_ID") or ""
+TRIBUNE_X_CLIENT_SECRET = env_str("TRIBUNE_X_CLIENT_SECRET") or ""
+TRIBUNE_LINKEDIN_CLIENT_ID = env_str("TRIBUNE_LINKEDIN_CLIENT_ID") or ""
+TRIBUNE_LINKEDIN_CLIENT_SECRET = env_str("TRIBUNE_LINKEDIN_CLIENT_SECRET") or ""
+TRIBUNE_GOOGLE_CLIENT_ID = env_str("TRIBUNE_GOOGLE_CLIENT_ID") or ""
+TRIBUNE_GOOGLE_CLIENT_SECRET = env_str("TRIBUNE_GOOGLE_CLIENT_SECRET") or ""
+TRIBUNE_META_APP_ID = env_str("TRIBUNE_META_APP_ID") or ""
+TRIBUNE_META_APP_SECRET = env_str("TRIBUNE_META_APP_SECRET") or ""
+TRIBUNE_OAUTH_ENDPOINTS: dict[str, str] = {}  # tests: fake authorization servers
+# Largest video the composer accepts (each network's own limit is checked too).
+TRIBUNE_VIDEO_MAX_BYTES = env_int("TRIBUNE_VIDEO_MAX_BYTES", 512 * 1024 * 1024)
 
 # --- Email (Django 6.1 MAILERS) ----------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("TRIBUNE_FROM_EMAIL") or "Tribune <tribune@localhost>"

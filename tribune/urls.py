@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tribune.networks.sandbox.urls")),
     path("", include("tribune.networks.bluesky.urls")),
     path("", include("tribune.networks.mastodon.urls")),
+    path("", include("tribune.networks.oauth_urls")),
     path("", include("tribune.publishing.urls")),
     path("", include("tribune.strategy.urls")),
     path("", include("tribune.inbox.urls")),

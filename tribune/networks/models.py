@@ -92,3 +92,23 @@ class MastodonApp(models.Model):
     client_id = models.CharField(max_length=200)
     secrets = EncryptedJSONField(default=dict)  # {"client_secret": …}
     created_at = models.DateTimeField(auto_now_add=True)
+
+
+class NetworkApp(models.Model):
+    """A workspace's own OAuth application on a network (X, LinkedIn, Google, Meta).
+
+    Without one, the application from the settings (``TRIBUNE_X_CLIENT_ID`` …) is used.
+    Not brand data: it belongs to the workspace and only its administrators edit it."""
+
+    workspace = models.ForeignKey(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="network_apps"
+    )
+    provider = models.CharField(max_length=20)  # "x", "linkedin", "google", "meta"
+    client_id = models.CharField(max_length=200)
+    secrets = EncryptedJSONField(default=dict)  # {"client_secret": …}
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["workspace", "provider"], name="uniq_app_per_provider")
+        ]

@@ -4,6 +4,9 @@ answer merged into the stored credentials without ever dropping a refresh token.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets as random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -31,15 +34,20 @@ def request_token(
     retry_after: Callable[[httpx.Response], float] = lambda _response: 60.0,
     transport: httpx.BaseTransport | None = None,
     allow_private: bool | None = None,
+    auth: tuple[str, str] | None = None,
 ) -> dict:
     """POST ``data`` to the token endpoint ``url``; the JSON answer, or a typed error.
 
     ``provider`` names the network in messages ("Google"); ``reconnect`` is what the
     person reconnects ("the channel"); ``from_transport`` is the connector's own mapping
-    of connection errors (a token request is safe to retry: ``write=False``)."""
+    of connection errors (a token request is safe to retry: ``write=False``); ``auth``:
+    HTTP Basic client authentication (X's confidential clients)."""
     client = outbound.http_client(transport, allow_private=allow_private)
     try:
-        response = client.post(url, data=data)
+        if auth is not None:
+            response = client.post(url, data=data, auth=auth)
+        else:
+            response = client.post(url, data=data)
     except (httpx.TransportError, PrivateAddressBlocked) as exc:
         raise from_transport(exc, write=False) from exc
     if response.status_code == 429:
@@ -55,6 +63,14 @@ def request_token(
     if not response.is_success or "access_token" not in body:
         raise Rejected(f"{provider} refused the token request.", detail=response.text[:200])
     return body
+
+
+def pkce_pair() -> tuple[str, str]:
+    """A PKCE ``code_verifier`` (43–128 characters) and its S256 ``code_challenge``
+    (RFC 7636 §4.1–4.2)."""
+    verifier = random.token_urlsafe(64)[:96]
+    digest = hashlib.sha256(verifier.encode("ascii")).digest()
+    return verifier, base64.urlsafe_b64encode(digest).rstrip(b"=").decode("ascii")
 
 
 def with_tokens(base: Credentials, body: dict, default_lifetime: int) -> Credentials:
