@@ -56,12 +56,18 @@ def tick(worker_id: str, now: datetime | None = None) -> list[str]:
     """Enqueue every due job this process manages to claim. Returns their names."""
     now = now or timezone.now()
     claimed: list[str] = []
-    due = PeriodicJob.objects.filter(enabled=True, next_run_at__lte=now, name__in=list(REGISTRY))
-    for job in due:
+    jobs = PeriodicJob.objects.filter(enabled=True, name__in=list(REGISTRY))
+    for job in jobs:
+        interval = timedelta(seconds=job.interval_seconds)
+        # A next run more than one interval ahead means the clock went back (NTP step,
+        # VM restore): run now rather than stall every job for the size of the jump.
+        clock_went_back = job.next_run_at > now + interval
+        if job.next_run_at > now and not clock_went_back:
+            continue
         # Skip missed slots after downtime instead of running them all at once.
-        following = job.next_run_at + timedelta(seconds=job.interval_seconds)
-        if following <= now:
-            following = now + timedelta(seconds=job.interval_seconds)
+        following = job.next_run_at + interval
+        if following <= now or clock_went_back:
+            following = now + interval
         with transaction.atomic():
             won = PeriodicJob.objects.filter(pk=job.pk, next_run_at=job.next_run_at).update(
                 next_run_at=following, last_run_at=now, last_worker=worker_id

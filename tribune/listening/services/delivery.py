@@ -242,11 +242,13 @@ def do_close_alert(alert: Alert, actor: User | None, now: datetime | None = None
 def escalate_due(brand: Brand, now: datetime | None = None) -> list[Alert]:
     """Page the next level for every alert of the brand unacknowledged past the delay."""
     now = now or timezone.now()
-    due = Alert.objects.filter(
-        brand=brand,
-        status__in=[Alert.Status.RAISED, Alert.Status.ESCALATED],
-        last_paged_at__lte=now - escalate_after(brand),
+    waiting = Alert.objects.filter(
+        brand=brand, status__in=[Alert.Status.RAISED, Alert.Status.ESCALATED]
     )
+    # A page "in the future" means the clock went back: count the delay from now on,
+    # instead of waiting for the size of the jump.
+    waiting.filter(last_paged_at__gt=now + timedelta(minutes=1)).update(last_paged_at=now)
+    due = waiting.filter(last_paged_at__lte=now - escalate_after(brand))
     escalated = []
     for alert in due:
         with transaction.atomic():
