@@ -13,3 +13,15 @@ if [ -x scripts/peers/install_bluesky.sh ]; then
     echo "!!! Bluesky test network unavailable: its tests will be SKIPPED !!!" >&2
   fi
 fi
+# Chat peers for listening alerts: Synapse (own venv, PyPI) and prosody (Debian).
+for peer in synapse prosody; do
+  if [ -x "scripts/peers/install_${peer}.sh" ]; then
+    if ! bash "scripts/peers/install_${peer}.sh"; then
+      if [ -n "${CI:-}" ] || [ "${TRIBUNE_REQUIRE_PEERS:-}" = "1" ]; then
+        echo "The ${peer} test peer could not be installed (required in CI)." >&2
+        exit 1
+      fi
+      echo "!!! ${peer} test peer unavailable: its tests will be SKIPPED !!!" >&2
+    fi
+  fi
+done

@@ -111,3 +111,39 @@ def _names(nsid: str) -> tuple[str, str]:
 @pytest.fixture
 def fake_pds() -> FakePds:
     return FakePds()
+
+
+# --- chat peers for listening alerts: Matrix (Synapse) and XMPP (prosody) --------------
+@pytest.fixture(scope="session")
+def matrix_homeserver():
+    """A running local Synapse: ``.url``, ``.server_name``; users via
+    ``tests.peers.synapse.register(server, "name")`` (docs/testing-peers.md)."""
+    from tests.peers import synapse as synapse_peer
+
+    try:
+        manager = synapse_peer.running_homeserver()
+        server = manager.__enter__()
+    except synapse_peer.PeerUnavailable as exc:
+        peer_unavailable("Matrix homeserver (Synapse)", str(exc))
+    # PeerStartFailed propagates: installed but not starting is a real failure.
+    try:
+        yield server
+    finally:
+        manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="session")
+def xmpp_server():
+    """A running local prosody: ``.host``, ``.port``, ``.domain``; accounts via
+    ``tests.peers.prosody.register(server, "name")``."""
+    from tests.peers import prosody as prosody_peer
+
+    try:
+        manager = prosody_peer.running_server()
+        server = manager.__enter__()
+    except prosody_peer.PeerUnavailable as exc:
+        peer_unavailable("XMPP server (prosody)", str(exc))
+    try:
+        yield server
+    finally:
+        manager.__exit__(None, None, None)

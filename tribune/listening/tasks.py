@@ -51,10 +51,11 @@ def fetch_due() -> int:
 @periodic("listening.watch", every=60)
 @task()
 def watch() -> int:
-    """Detect anomalies for every brand with queries, then escalate unacknowledged alerts."""
+    """Detect anomalies for every brand with queries, escalate unacknowledged alerts and
+    retry failed deliveries."""
     from tribune.accounts.models import Brand
-    from tribune.listening.models import Alert, Query
-    from tribune.listening.services.delivery import escalate_due
+    from tribune.listening.models import Alert, AlertDelivery, Query
+    from tribune.listening.services.delivery import escalate_due, retry_due
     from tribune.listening.services.detection import detect_brand
 
     now = timezone.now()
@@ -63,12 +64,19 @@ def watch() -> int:
         brand_ids |= set(
             Alert.objects.filter(status__in=Alert.OPEN).values_list("brand_id", flat=True)
         )
+        brand_ids |= set(
+            AlertDelivery.objects.filter(
+                status__in=[AlertDelivery.Status.PENDING, AlertDelivery.Status.FAILED],
+                next_attempt_at__isnull=False,
+            ).values_list("brand_id", flat=True)
+        )
     touched = 0
     for brand in Brand.objects.filter(pk__in=brand_ids).select_related("workspace"):
         with brand_scope(brand):
             try:
                 touched += len(detect_brand(brand, now))
                 escalate_due(brand, now)
+                retry_due(brand, now)
             except Exception:  # one brand's failure must not silence the others
                 logger.exception("Listening watch failed for brand %s", brand.pk)
     return touched

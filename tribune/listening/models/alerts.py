@@ -69,11 +69,14 @@ class AlertDelivery(models.Model):
     class Channel(models.TextChoices):
         EMAIL = "email", _("Email")
         WEBHOOK = "webhook", _("Webhook")
+        MATRIX = "matrix", _("Matrix")
+        XMPP = "xmpp", _("XMPP")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
 
     brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="deliveries")
@@ -85,9 +88,13 @@ class AlertDelivery(models.Model):
     level = models.PositiveSmallIntegerField(default=0)
     reason = models.CharField(max_length=20, default="raised")  # raised / escalated
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    error = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)  # in plain words, last attempt
     created_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
+    # Retries: a failed attempt sets next_attempt_at (backoff); None once sent or given up.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
     objects = BrandScopedManager()
 

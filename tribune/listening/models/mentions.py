@@ -35,6 +35,9 @@ class Mention(models.Model):
     sentiment = models.CharField(max_length=10, choices=Sentiment.choices, default="neutral")
     toxicity = models.FloatField(default=0.0)
     reach = models.PositiveIntegerField(default=0)  # estimated audience of the author
+    # Which analysis produced language/sentiment/toxicity: "lexicon" at ingest (fast),
+    # "model" once the refine job has re-read it with the trained model (services/refine.py).
+    analysis_engine = models.CharField(max_length=10, blank=True)
     queries = models.ManyToManyField(
         "listening.Query", through="listening.MentionMatch", related_name="mentions"
     )
@@ -46,7 +49,10 @@ class Mention(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["brand", "key"], name="listening_uniq_mention_key")
         ]
-        indexes = [models.Index(fields=["brand", "text_hash"])]
+        indexes = [
+            models.Index(fields=["brand", "text_hash"]),
+            models.Index(fields=["analysis_engine", "fetched_at"], name="listening_refine_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]

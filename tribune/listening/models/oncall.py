@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tribune.core.crypto import EncryptedJSONField
 from tribune.core.scope import BrandScopedManager
 
 
@@ -15,6 +16,21 @@ class OnCallSchedule(models.Model):
     webhook_url = models.URLField(_("webhook address"), max_length=1000, blank=True)
     # Fernet ciphertext (tribune.core.crypto); signs the webhook body with HMAC-SHA256.
     webhook_secret_encrypted = models.TextField(blank=True)
+    # Chat: one bot account per brand on the brand's own Matrix homeserver / XMPP server.
+    # Secrets (Matrix access token, XMPP password) are encrypted at rest in chat_secrets.
+    matrix_homeserver = models.URLField(_("Matrix homeserver"), max_length=500, blank=True)
+    matrix_user_id = models.CharField(_("Matrix bot account"), max_length=255, blank=True)
+    xmpp_jid = models.CharField(_("XMPP bot address"), max_length=255, blank=True)
+    xmpp_host = models.CharField(_("XMPP server"), max_length=255, blank=True)
+    xmpp_port = models.PositiveIntegerField(_("XMPP port"), default=5222)
+    chat_secrets = EncryptedJSONField(default=dict, blank=True)
+    # The daily digest (non-urgent): sent at digest_hour in the brand's time zone, held
+    # back during quiet hours (quiet_start → quiet_end, overnight allowed).
+    digest_enabled = models.BooleanField(_("daily digest"), default=True)
+    digest_hour = models.PositiveSmallIntegerField(_("digest hour"), default=8)
+    quiet_start_hour = models.PositiveSmallIntegerField(_("quiet hours from"), default=21)
+    quiet_end_hour = models.PositiveSmallIntegerField(_("quiet hours until"), default=7)
+    digest_last_sent_on = models.DateField(null=True, blank=True)
 
     objects = BrandScopedManager()
 
@@ -34,6 +50,11 @@ class OnCallPerson(models.Model):
     start_hour = models.PositiveSmallIntegerField(default=0)
     end_hour = models.PositiveSmallIntegerField(default=24)
     weekdays = models.JSONField(default=list, blank=True)  # empty = every day
+    # Chat addresses: a Matrix room id (!room:server) or user id (@user:server, paged in a
+    # direct room Tribune's bot creates once and remembers in matrix_room_id), a JID.
+    matrix_target = models.CharField(_("Matrix room or user"), max_length=255, blank=True)
+    matrix_room_id = models.CharField(max_length=255, blank=True)
+    xmpp_jid = models.CharField(_("XMPP address"), max_length=255, blank=True)
 
     objects = BrandScopedManager()
 

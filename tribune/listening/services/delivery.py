@@ -14,13 +14,16 @@ import hashlib
 import hmac
 import json
 import logging
+import smtplib
 import zoneinfo
 from datetime import datetime, timedelta
+from html import escape
 
 import httpx
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,13 +32,27 @@ from django.utils.translation import override
 from tribune.accounts.models import Brand, User
 from tribune.core.audit import record_audit
 from tribune.core.crypto import decrypt_text
-from tribune.core.outbound import http_client
+from tribune.core.outbound import PrivateAddressBlocked, http_client
+from tribune.listening.chat import (
+    ChatError,
+    MatrixAccount,
+    XmppAccount,
+    create_direct_room,
+    join_room,
+    matrix_send,
+    xmpp_send,
+)
 from tribune.listening.models import Alert, AlertDelivery, OnCallPerson, OnCallSchedule
 from tribune.publishing.notify import people_with_roles, workspace_admins
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_ESCALATE_MINUTES = 15
+# Failed deliveries are tried again after these delays (minutes), then every 30 minutes,
+# MAX_ATTEMPTS times in all (about 3.5 hours); escalation goes on meanwhile regardless.
+RETRY_DELAYS = (1, 2, 5, 10, 15, 30)
+MAX_ATTEMPTS = 12
+CLAIM_LEASE = timedelta(minutes=5)  # a worker that dies mid-send frees the row after this
 
 
 def on_duty(person: OnCallPerson, now: datetime) -> bool:
@@ -81,34 +98,72 @@ def recipients(brand: Brand, level: int, now: datetime) -> list[User] | None:
     return None
 
 
+def matrix_configured(schedule: OnCallSchedule | None) -> bool:
+    return bool(
+        schedule and schedule.matrix_homeserver and schedule.chat_secrets.get("matrix_access_token")
+    )
+
+
+def xmpp_configured(schedule: OnCallSchedule | None) -> bool:
+    return bool(schedule and schedule.xmpp_jid and schedule.chat_secrets.get("xmpp_password"))
+
+
+def chat_addresses(brand: Brand, users: list[User]) -> dict[int, OnCallPerson]:
+    """Each user's on-call row that carries chat addresses (the first one found)."""
+    found: dict[int, OnCallPerson] = {}
+    rows = OnCallPerson.objects.filter(brand=brand, user__in=[u.pk for u in users]).filter(
+        Q(matrix_target__gt="") | Q(xmpp_jid__gt="")
+    )
+    for person in rows.order_by("position", "pk"):
+        found.setdefault(person.user_id, person)
+    return found
+
+
 def plan_page(alert: Alert, *, level: int, reason: str, now: datetime) -> list[AlertDelivery]:
     """Record the deliveries of one page (call inside the transaction that changes the
-    alert); they are sent once it commits."""
+    alert); they are sent once it commits, and retried by ``listening.watch`` if needed."""
     people = recipients(alert.brand, level, now) or []
+    schedule = schedule_for(alert.brand)
+    common = {
+        "brand": alert.brand,
+        "alert": alert,
+        "level": level,
+        "reason": reason,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
     rows = [
         AlertDelivery(
-            brand=alert.brand,
-            alert=alert,
-            channel=AlertDelivery.Channel.EMAIL,
-            recipient=user.email,
-            user=user,
-            level=level,
-            reason=reason,
-            created_at=now,
+            channel=AlertDelivery.Channel.EMAIL, recipient=user.email, user=user, **common
         )
         for user in people
+        if user.email
     ]
-    schedule = schedule_for(alert.brand)
+    chat = chat_addresses(alert.brand, people)
+    for user in people:
+        person = chat.get(user.pk)
+        if person and person.matrix_target and matrix_configured(schedule):
+            rows.append(
+                AlertDelivery(
+                    channel=AlertDelivery.Channel.MATRIX,
+                    recipient=person.matrix_target,
+                    user=user,
+                    **common,
+                )
+            )
+        if person and person.xmpp_jid and xmpp_configured(schedule):
+            rows.append(
+                AlertDelivery(
+                    channel=AlertDelivery.Channel.XMPP,
+                    recipient=person.xmpp_jid,
+                    user=user,
+                    **common,
+                )
+            )
     if schedule and schedule.webhook_url:
         rows.append(
             AlertDelivery(
-                brand=alert.brand,
-                alert=alert,
-                channel=AlertDelivery.Channel.WEBHOOK,
-                recipient=schedule.webhook_url,
-                level=level,
-                reason=reason,
-                created_at=now,
+                channel=AlertDelivery.Channel.WEBHOOK, recipient=schedule.webhook_url, **common
             )
         )
     AlertDelivery.objects.bulk_create(rows)
@@ -180,29 +235,222 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def send_pending(alert: Alert, *, transport: httpx.BaseTransport | None = None) -> int:
-    """Send the alert's pending deliveries (inside the brand scope). Returns how many went."""
+def retry_delay(attempts: int) -> timedelta:
+    """The wait after the ``attempts``-th failed attempt."""
+    return timedelta(minutes=RETRY_DELAYS[min(attempts, len(RETRY_DELAYS)) - 1])
+
+
+def plain_error(exc: BaseException) -> str:
+    """A sentence for the delivery log, whatever went wrong."""
+    if isinstance(exc, ChatError):
+        return str(exc)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused the recipient's address."
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return "The mail server refused Tribune's login (check the SMTP settings)."
+    if isinstance(exc, smtplib.SMTPException):
+        return f"The mail server rejected the message ({exc})."
+    if isinstance(exc, PrivateAddressBlocked):
+        return (
+            "The webhook address is on a private network; an administrator must allow "
+            "private addresses (TRIBUNE_ALLOW_PRIVATE_URLS)."
+        )
+    if isinstance(exc, httpx.TimeoutException):
+        return "The webhook did not answer in time."
+    if isinstance(exc, httpx.HTTPError):
+        return f"Could not reach the webhook ({exc})."
+    if isinstance(exc, WebhookRefused):
+        return str(exc)
+    if isinstance(exc, OSError):
+        return f"Could not reach the mail server ({exc.strerror or exc})."
+    return f"Unexpected error: {exc}"
+
+
+class WebhookRefused(Exception):
+    pass
+
+
+def send_pending(
+    alert: Alert,
+    *,
+    transport: httpx.BaseTransport | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Send the alert's deliveries that are due: new ones and failed ones whose retry
+    time has come (inside the brand scope). Returns how many went out.
+
+    Each row is claimed first (a conditional UPDATE on its attempt count, with a lease),
+    so two workers never send the same row; a failure records the error in plain words
+    and the next attempt time; after ``MAX_ATTEMPTS`` the row stays failed for good.
+    Once the alert is acknowledged or closed, what has not gone out is cancelled."""
+    now = now or timezone.now()
+    alert.refresh_from_db(fields=["status", "escalation_level"])
+    due = AlertDelivery.objects.filter(
+        alert=alert,
+        status__in=[AlertDelivery.Status.PENDING, AlertDelivery.Status.FAILED],
+        next_attempt_at__lte=now,
+    )
+    if alert.status in (Alert.Status.ACKNOWLEDGED, Alert.Status.CLOSED):
+        due.update(
+            status=AlertDelivery.Status.CANCELLED,
+            next_attempt_at=None,
+            error="The alert was acknowledged or closed before this message went out.",
+        )
+        return 0
     sent = 0
-    for delivery in AlertDelivery.objects.filter(alert=alert, status=AlertDelivery.Status.PENDING):
+    for delivery in due.select_related("user"):
+        claimed = AlertDelivery.objects.filter(
+            pk=delivery.pk, attempts=delivery.attempts, status=delivery.status
+        ).update(attempts=F("attempts") + 1, last_attempt_at=now, next_attempt_at=now + CLAIM_LEASE)
+        if not claimed:
+            continue  # another worker has it
+        delivery.attempts += 1
+        delivery.last_attempt_at = now
         try:
-            if delivery.channel == AlertDelivery.Channel.EMAIL:
-                language = getattr(delivery.user, "language", "") or alert.brand.language
-                subject, body = message(alert, language)
-                EmailMessage(subject, body, None, [delivery.recipient]).send()
+            _send_one(alert, delivery, transport)
+        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried later
+            delivery.status, delivery.error = AlertDelivery.Status.FAILED, plain_error(exc)[:500]
+            if delivery.attempts >= MAX_ATTEMPTS:
+                delivery.next_attempt_at = None
+                delivery.error = (f"Gave up after {delivery.attempts} attempts: {delivery.error}")[
+                    :500
+                ]
+                logger.error("Alert %s delivery %s abandoned: %s", alert.pk, delivery.pk, exc)
             else:
-                _post_webhook(alert, delivery.recipient, transport)
-        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried by the job
-            delivery.status, delivery.error = AlertDelivery.Status.FAILED, str(exc)[:500]
-            logger.warning("Alert %s delivery %s failed: %s", alert.pk, delivery.pk, exc)
+                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+                logger.warning("Alert %s delivery %s failed: %s", alert.pk, delivery.pk, exc)
         else:
             delivery.status, delivery.sent_at, delivery.error = (
                 AlertDelivery.Status.SENT,
                 timezone.now(),
                 "",
             )
+            delivery.next_attempt_at = None
             sent += 1
-        delivery.save(update_fields=["status", "sent_at", "error"])
+        delivery.save(
+            update_fields=[
+                "status",
+                "sent_at",
+                "error",
+                "attempts",
+                "last_attempt_at",
+                "next_attempt_at",
+            ]
+        )
     return sent
+
+
+def retry_due(brand: Brand, now: datetime | None = None) -> list[int]:
+    """Enqueue a delivery run for each alert with a failed delivery due again (or a new
+    one whose run was lost, e.g. a worker restart); returns the alert ids."""
+    now = now or timezone.now()
+    ids = sorted(
+        set(
+            AlertDelivery.objects.filter(brand=brand)
+            .filter(
+                Q(status=AlertDelivery.Status.FAILED, next_attempt_at__lte=now)
+                | Q(
+                    status=AlertDelivery.Status.PENDING,
+                    next_attempt_at__lte=now - timedelta(minutes=1),
+                )
+            )
+            .values_list("alert_id", flat=True)
+        )
+    )
+    for alert_id in ids:
+        _enqueue(alert_id)
+    return ids
+
+
+def delivery_key(delivery: AlertDelivery) -> str:
+    """The same for every attempt of one delivery: Matrix transaction id, XMPP message id."""
+    return f"tribune-alert-delivery-{delivery.pk}"
+
+
+def chat_text(alert: Alert, language: str) -> tuple[str, str]:
+    """Plain and HTML versions of the alert for chat."""
+    subject, body = message(alert, language)
+    plain = f"{subject}\n\n{body}"
+    lines = [f"<strong>{escape(subject)}</strong>"]
+    for line in body.splitlines():
+        html = escape(line)
+        for url in (ack_url(alert), alert_url(alert)):
+            html = html.replace(escape(url), f'<a href="{escape(url)}">{escape(url)}</a>')
+        lines.append(html)
+    return plain, "<br>".join(lines)
+
+
+def _language(alert: Alert, delivery: AlertDelivery) -> str:
+    return getattr(delivery.user, "language", "") or alert.brand.language or "fr"
+
+
+def _send_one(alert: Alert, delivery: AlertDelivery, transport: httpx.BaseTransport | None) -> None:
+    channel = delivery.channel
+    if channel == AlertDelivery.Channel.EMAIL:
+        subject, body = message(alert, _language(alert, delivery))
+        domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "tribune"
+        EmailMessage(
+            subject,
+            body,
+            None,
+            [delivery.recipient],
+            # One Message-ID per delivery: a retry after an unclear failure is recognised
+            # as the same message by mail clients.
+            headers={"Message-ID": f"<{delivery_key(delivery)}@{domain}>"},
+        ).send()
+    elif channel == AlertDelivery.Channel.WEBHOOK:
+        _post_webhook(alert, delivery.recipient, transport)
+    elif channel == AlertDelivery.Channel.MATRIX:
+        _send_matrix(alert, delivery, transport)
+    elif channel == AlertDelivery.Channel.XMPP:
+        schedule = schedule_for(alert.brand)
+        if not xmpp_configured(schedule):
+            raise ChatError("XMPP is no longer configured in the on-call settings.")
+        assert schedule is not None
+        plain, _html = chat_text(alert, _language(alert, delivery))
+        xmpp_send(
+            XmppAccount(
+                jid=schedule.xmpp_jid,
+                password=schedule.chat_secrets["xmpp_password"],
+                host=schedule.xmpp_host,
+                port=schedule.xmpp_port,
+            ),
+            delivery.recipient,
+            plain,
+            delivery_key(delivery),
+        )
+    else:
+        raise ChatError(f"Unknown channel {channel}.")
+
+
+def _send_matrix(
+    alert: Alert, delivery: AlertDelivery, transport: httpx.BaseTransport | None
+) -> None:
+    schedule = schedule_for(alert.brand)
+    if not matrix_configured(schedule):
+        raise ChatError("Matrix is no longer configured in the on-call settings.")
+    assert schedule is not None
+    account = MatrixAccount(
+        schedule.matrix_homeserver, schedule.chat_secrets["matrix_access_token"]
+    )
+    target = delivery.recipient
+    room = target
+    if target.startswith("@"):
+        # A person: their direct room with the bot, created the first time.
+        person = OnCallPerson.objects.filter(
+            brand=alert.brand, matrix_target=target, matrix_room_id__gt=""
+        ).first()
+        if person is not None:
+            room = person.matrix_room_id
+        else:
+            room = create_direct_room(account, target, transport)
+            OnCallPerson.objects.filter(brand=alert.brand, matrix_target=target).update(
+                matrix_room_id=room
+            )
+    elif target.startswith("#"):
+        room = join_room(account, target, transport)
+    plain, html = chat_text(alert, _language(alert, delivery))
+    matrix_send(account, room, delivery_key(delivery), plain, html, transport)
 
 
 def _post_webhook(alert: Alert, url: str, transport: httpx.BaseTransport | None) -> None:
@@ -214,7 +462,7 @@ def _post_webhook(alert: Alert, url: str, transport: httpx.BaseTransport | None)
     with http_client(transport) as client:
         response = client.post(url, content=body, headers=headers)
     if response.status_code >= 300:
-        raise RuntimeError(f"HTTP {response.status_code}")
+        raise WebhookRefused(f"The webhook answered HTTP {response.status_code}.")
 
 
 @transaction.atomic
@@ -229,6 +477,9 @@ def do_acknowledge(alert: Alert, by: str, now: datetime | None = None) -> bool:
         record_audit(
             "listening.alert_acknowledged", brand=alert.brand, obj=alert, after={"by": by[:200]}
         )
+        from tribune.webhooks.hooks import alert_acknowledged
+
+        alert_acknowledged(alert)
     return bool(updated)
 
 
