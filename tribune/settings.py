@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "tribune.strategy",
     "tribune.inbox",
     "tribune.listening",
+    "tribune.analytics",
 ]
 
 MIDDLEWARE = [

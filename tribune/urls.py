@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("tribune.strategy.urls")),
     path("", include("tribune.inbox.urls")),
     path("", include("tribune.listening.urls")),
+    path("", include("tribune.analytics.urls")),
     path("", include("tribune.web.urls")),
 ]

@@ -7,6 +7,7 @@ import string
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from django.conf import settings
+from django.core import signing
 from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
@@ -84,10 +85,33 @@ def agent_class(user_agent: str) -> str:
     return "desktop"
 
 
-def record_click(link: TrackedLink, request: HttpRequest) -> None:
+CLICK_PARAM = "tclid"  # the click id a site hands back with a conversion (analytics)
+_CLICK_SIGNER = signing.Signer(salt="tribune.publishing.click")
+
+
+def click_id(click: LinkClick) -> str:
+    """A click id that cannot be forged or enumerated: the row id, signed."""
+    return _CLICK_SIGNER.sign(signing.b62_encode(click.pk))
+
+
+def click_pk(value: str) -> int | None:
+    try:
+        return signing.b62_decode(_CLICK_SIGNER.unsign(value))
+    except (signing.BadSignature, ValueError):
+        return None
+
+
+def with_click_id(url: str, click: LinkClick) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != CLICK_PARAM]
+    query.append((CLICK_PARAM, click_id(click)))
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def record_click(link: TrackedLink, request: HttpRequest) -> LinkClick:
     referrer = urlsplit(request.META.get("HTTP_REFERER", "")).hostname or ""
     agent = agent_class(request.META.get("HTTP_USER_AGENT", ""))
-    LinkClick.objects.create(
+    click = LinkClick.objects.create(
         link=link,
         brand_id=link.brand_id,
         at=timezone.now(),
@@ -96,3 +120,4 @@ def record_click(link: TrackedLink, request: HttpRequest) -> None:
     )
     if agent != "bot":
         TrackedLink.objects.filter(pk=link.pk).update(clicks=F("clicks") + 1)
+    return click

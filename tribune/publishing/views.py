@@ -247,5 +247,5 @@ def follow_link(request: HttpRequest, code: str) -> HttpResponse:
         link = TrackedLink.objects.filter(code=code).only("id", "brand_id", "target_url").first()
         if link is None:
             raise Http404("Unknown link.")
-        links.record_click(link, request)
-    return HttpResponseRedirect(link.target_url)
+        click = links.record_click(link, request)
+    return HttpResponseRedirect(links.with_click_id(link.target_url, click))

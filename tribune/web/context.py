@@ -17,11 +17,12 @@ AREAS: list[dict[str, Any]] = [
     {"key": "publishing", "label": _("Publishing"), "url": "publishing:calendar"},
     {"key": "inbox", "label": _("Inbox"), "url": "inbox:queue"},
     {"key": "listening", "label": _("Listening"), "url": "listening:dashboard"},
-    {"key": "analytics", "label": _("Analytics"), "url": None},
+    {"key": "analytics", "label": _("Analytics"), "url": "analytics:dashboard"},
     {"key": "community", "label": _("Community"), "url": None},
     {"key": "strategy", "label": _("Strategy"), "url": "strategy:overview"},
     {"key": "accounts", "label": _("Social accounts"), "url": "web:accounts"},
     {"key": "team", "label": _("Team"), "url": "web:team"},
+    {"key": "integrations", "label": _("Integrations"), "url": "webhooks:overview"},
 ]
 
 

@@ -1,0 +1,66 @@
+"""Number formatting for dashboards and reports: unknown figures read "—", never 0."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+def _num(value: float | int | Decimal, digits: int) -> str:
+    return str(formats.number_format(value, digits, use_l10n=True, force_grouping=True))
+
+
+@register.filter
+def figure(value: Any, unit: str = "") -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, float) or unit in ("%", "pts"):
+        text = _num(
+            round(float(value), 2 if abs(float(value)) < 10 else 1),
+            2 if abs(float(value)) < 10 else 1,
+        )
+    else:
+        text = _num(value, 0) if isinstance(value, int) else str(value)
+    return f"{text}\u202f{unit}" if unit else text
+
+
+@register.filter
+def signed(value: Any, unit: str = "%") -> str:
+    if value is None:
+        return ""
+    v = float(value)
+    body = _num(round(abs(v), 1), 1)
+    label = _("pts") if unit == "pts" else unit
+    return f"{'+' if v >= 0 else '−'}{body}\u202f{label}"
+
+
+@register.filter
+def cell(row: dict, key: str) -> str:
+    value = row.get(key)
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return _num(value, 2)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _num(value, 0)
+    return str(value)
+
+
+@register.filter
+def money(value: Any, currency: str = "EUR") -> str:
+    if value is None:
+        return "—"
+    return f"{_num(Decimal(value), 2)}\u00a0{currency}"
+
+
+@register.filter
+def weekday(value: int) -> str:
+    return _(DAYS[int(value) % 7])
