@@ -47,6 +47,10 @@ INSTALLED_APPS = [
     "tribune.strategy",
     "tribune.inbox",
     "tribune.listening",
+    "ninja",
+    "tribune.api",
+    "tribune.webhooks",
+    "tribune.transfer",
     "tribune.analytics",
 ]
 
@@ -237,3 +241,5 @@ LOGGING = {
 TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)
 # A publish claimed longer ago than this is considered abandoned by a dead worker.
 TRIBUNE_PUBLISH_STUCK_SECONDS = env_int("TRIBUNE_PUBLISH_STUCK_SECONDS", 120)
+# Public API: requests per token per minute (counted in the database: all processes).
+TRIBUNE_API_RATE_LIMIT = env_int("TRIBUNE_API_RATE_LIMIT", 600)

@@ -8,6 +8,8 @@ urlpatterns = [
     path("metrics", metrics.metrics, name="metrics"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("api/", include("tribune.api.urls")),
+    path("", include("tribune.webhooks.urls")),
     path("", include("tribune.accounts.urls")),
     path("", include("tribune.networks.sandbox.urls")),
     path("", include("tribune.networks.bluesky.urls")),

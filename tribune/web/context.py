@@ -22,6 +22,7 @@ AREAS: list[dict[str, Any]] = [
     {"key": "strategy", "label": _("Strategy"), "url": "strategy:overview"},
     {"key": "accounts", "label": _("Social accounts"), "url": "web:accounts"},
     {"key": "team", "label": _("Team"), "url": "web:team"},
+    {"key": "integrations", "label": _("Integrations"), "url": "webhooks:overview"},
 ]
 
 
