@@ -66,6 +66,28 @@ class ApiTokenForm(forms.Form):
     name = forms.CharField(
         label=_("Token name"), max_length=100, help_text=_("For example: “reporting script”.")
     )
+    scopes = forms.MultipleChoiceField(
+        label=_("Scopes"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: everything your roles allow."),
+    )
+    brands = forms.ModelMultipleChoiceField(
+        label=_("Brands"),
+        queryset=Brand.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every brand you can see."),
+    )
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        from tribune.accounts.access import brands_for_user
+        from tribune.api.scopes import scope_choices
+
+        super().__init__(*args, **kwargs)
+        self.fields["scopes"].choices = scope_choices()
+        if user is not None:
+            self.fields["brands"].queryset = brands_for_user(user)  # type: ignore[attr-defined]
 
 
 class GrantRoleForm(forms.Form):

@@ -109,7 +109,7 @@ def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    form = ApiTokenForm(request.POST or None)
+    form = ApiTokenForm(request.POST or None, user=user)
     new_token = None
     if request.method == "POST":
         if "language" in request.POST and request.POST["language"] in {"fr", "en"}:
@@ -118,9 +118,18 @@ def profile(request: HttpRequest) -> HttpResponse:
             response.set_cookie("django_language", request.POST["language"], samesite="Lax")
             return response
         if form.is_valid():
-            _token, new_token = services.do_create_api_token(user, form.cleaned_data["name"])
-            form = ApiTokenForm()
-    tokens = ApiToken.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at")
+            _token, new_token = services.do_create_api_token(
+                user,
+                form.cleaned_data["name"],
+                scopes=form.cleaned_data["scopes"],
+                brands=list(form.cleaned_data["brands"]),
+            )
+            form = ApiTokenForm(user=user)
+    tokens = (
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True)
+        .prefetch_related("brands")
+        .order_by("-created_at")
+    )
     return render(
         request, "accounts/profile.html", {"form": form, "tokens": tokens, "new_token": new_token}
     )

@@ -31,6 +31,7 @@ from tribune.inbox.services import moderation, sla
 from tribune.inbox.threading import ThreadResolver
 from tribune.networks.base import AuthExpired, InboundItem, InboundPage, NetworkError
 from tribune.networks.models import SocialAccount
+from tribune.webhooks import hooks as webhook_hooks
 
 logger = logging.getLogger(__name__)
 
@@ -149,6 +150,7 @@ def _store(
         moderation.apply_rules(rules, message, thread, author)
         _summarise(thread, message, author, targets)
         stored.append(message)
+        webhook_hooks.message_received(message)
     for thread in touched.values():
         thread.save()
     return stored

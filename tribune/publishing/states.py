@@ -8,6 +8,7 @@ from django.db import transaction
 
 from tribune.publishing.models import Post, PostStatus, Variant
 from tribune.publishing.recurrence import next_occurrence
+from tribune.webhooks import hooks as webhook_hooks
 
 # The most urgent variant status wins (a failure on one account must be seen).
 PRIORITY = [
@@ -32,7 +33,8 @@ def combined_status(statuses: set[str]) -> str:
 def after_variant_change(post_id: int) -> None:
     statuses = set(Variant.objects.filter(post_id=post_id).values_list("status", flat=True))
     status = combined_status(statuses)
-    Post.objects.filter(pk=post_id).exclude(status=status).update(status=status)
+    if Post.objects.filter(pk=post_id).exclude(status=status).update(status=status):
+        webhook_hooks.post_status_changed(post_id, status)
     if (
         PostStatus.PUBLISHED in statuses
         and Post.objects.filter(pk=post_id).exclude(repeat="").exists()

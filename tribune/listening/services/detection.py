@@ -23,6 +23,7 @@ from tribune.core.audit import record_audit
 from tribune.listening import detector
 from tribune.listening.detector import WEEKS, WINDOW, Counts, Trigger
 from tribune.listening.models import Alert, Mention, MentionMatch, Query
+from tribune.webhooks import hooks as webhook_hooks
 
 QUIET = timedelta(hours=6)
 EVIDENCE = 5
@@ -167,6 +168,7 @@ def do_record_anomaly(
         after={"query": query.pk, "kind": alert.kind, "numbers": numbers},
     )
     _open_room(alert)
+    webhook_hooks.alert_raised(alert)
     from tribune.listening.services.delivery import plan_page
 
     plan_page(alert, level=0, reason="raised", now=now)

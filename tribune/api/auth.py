@@ -1,0 +1,116 @@
+"""Bearer-token authentication, per-token rate limit and brand resolution for the API."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.http import HttpRequest
+from ninja.security import HttpBearer
+
+from tribune.accounts.access import BrandAccess, brand_access, brands_for_user
+from tribune.accounts.models import ApiToken, Brand
+from tribune.accounts.services import authenticate_api_token
+from tribune.api.errors import ApiError
+from tribune.api.models import RateWindow
+from tribune.api.scopes import SCOPES, token_has_scope
+from tribune.core.scope import brand_scope
+
+WINDOW_SECONDS = 60
+
+
+def clock() -> float:
+    """Seconds since the epoch; tests replace it to move through rate windows."""
+    return time.time()
+
+
+class TokenAuth(HttpBearer):
+    openapi_description = (
+        "A personal API token (`trb_…`) created on the account page, sent as "
+        "`Authorization: Bearer <token>`."
+    )
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        found = authenticate_api_token(token.strip()) if token else None
+        if found is None:
+            return None
+        request.user = found.user
+        check_rate(found)
+        return found
+
+
+def check_rate(token: ApiToken) -> None:
+    """Count this request in the token's current window; 429 past the limit."""
+    limit = int(getattr(settings, "TRIBUNE_API_RATE_LIMIT", 600))
+    now = clock()
+    window = int(now // WINDOW_SECONDS)
+    with transaction.atomic():
+        updated = RateWindow.objects.filter(token=token, window=window).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateWindow.objects.create(token=token, window=window, count=1)
+            except IntegrityError:  # another process created it meanwhile
+                RateWindow.objects.filter(token=token, window=window).update(count=F("count") + 1)
+        count = RateWindow.objects.filter(token=token, window=window).values_list(
+            "count", flat=True
+        )[0]
+    if count > limit:
+        retry = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
+        raise ApiError(
+            429,
+            "rate_limited",
+            f"This token made more than {limit} requests this minute; retry in {retry} s.",
+            {"limit": limit, "retry_after": retry},
+            headers={"Retry-After": str(retry)},
+        )
+
+
+def api_token(request: HttpRequest) -> ApiToken:
+    return request.auth  # type: ignore[attr-defined,no-any-return]
+
+
+def visible_brands(request: HttpRequest) -> Any:
+    """The brands this token may touch: its owner's, narrowed to the token's list."""
+    token = api_token(request)
+    brands = brands_for_user(token.user)
+    allowed = list(token.brands.values_list("pk", flat=True))
+    if allowed:
+        brands = brands.filter(pk__in=allowed)
+    return brands
+
+
+def resolve_brand(request: HttpRequest, slug: str, scope: str) -> BrandAccess:
+    """404 for a brand outside the token (existence never leaks), 403 when the token's
+    scopes or its owner's role on the brand do not allow ``scope``."""
+    token = api_token(request)
+    brand = Brand.objects.select_related("workspace").filter(slug=slug).first()
+    access = brand_access(token.user, brand) if brand is not None else None
+    if access is None or not visible_brands(request).filter(pk=access.brand.pk).exists():
+        raise ApiError(404, "not_found", "No such brand.")
+    if not token_has_scope(token.scopes, scope):
+        raise ApiError(
+            403, "scope_missing", f"This token lacks the “{scope}” scope.", {"scope": scope}
+        )
+    cap = SCOPES[scope][0]
+    if not access.can(cap):
+        raise ApiError(
+            403,
+            "forbidden",
+            "Your role on this brand does not allow this.",
+            {"capability": str(cap)},
+        )
+    return access
+
+
+@contextmanager
+def in_brand(request: HttpRequest, slug: str, scope: str) -> Iterator[BrandAccess]:
+    access = resolve_brand(request, slug, scope)
+    request.access = access  # type: ignore[attr-defined]
+    with brand_scope(access.brand):
+        yield access
