@@ -7,9 +7,7 @@ recipient."""
 from __future__ import annotations
 
 from datetime import timedelta
-from urllib.parse import quote
 
-import httpx
 import pytest
 from django.utils import timezone
 
@@ -22,30 +20,8 @@ from tribune.listening.services.delivery import plan_page, send_pending
 pytestmark = [pytest.mark.peer, pytest.mark.django_db]
 
 
-def api(server, user, method: str, path: str, **kwargs) -> dict:  # type: ignore[no-untyped-def]
-    response = httpx.request(
-        method,
-        server.url + path,
-        headers={"Authorization": f"Bearer {user.access_token}"},
-        timeout=10,
-        **kwargs,
-    )
-    assert response.status_code < 300, response.text
-    return response.json()
-
-
-def room_messages(server, user, room_id: str) -> list[dict]:  # type: ignore[no-untyped-def]
-    """The text messages of a room, oldest first, read by ``user`` (joins if invited)."""
-    api(server, user, "POST", f"/_matrix/client/v3/join/{quote(room_id, safe='')}", json={})
-    data = api(
-        server,
-        user,
-        "GET",
-        f"/_matrix/client/v3/rooms/{quote(room_id, safe='')}/messages",
-        params={"dir": "b", "limit": 50},
-    )
-    events = [e for e in data["chunk"] if e["type"] == "m.room.message"]
-    return list(reversed(events))
+api = synapse_peer.api
+room_messages = synapse_peer.room_messages
 
 
 @pytest.fixture(scope="module")
@@ -99,7 +75,7 @@ def test_alert_reaches_the_on_call_person_in_a_direct_room(
         assert messages[0]["sender"] == matrix_people["tribunebot"].user_id
         assert alert.query.name in content["body"]
         assert f"/listening/ack/{alert.ack_token}/" in content["body"]
-        assert f'href="http' in content["formatted_body"]
+        assert 'href="http' in content["formatted_body"]
 
         # A retry of the same delivery (e.g. after a timeout whose answer was lost) reuses
         # the transaction id: the homeserver does not post a second message.

@@ -241,3 +241,33 @@ def register(server: Homeserver, localpart: str) -> MatrixUser:
     response.raise_for_status()
     body = response.json()
     return MatrixUser(user_id=body["user_id"], access_token=body["access_token"])
+
+
+def api(server: Homeserver, user: MatrixUser, method: str, path: str, **kwargs: object) -> dict:
+    """A client-server API call as ``user``; asserts success."""
+    response = httpx.request(
+        method,
+        server.url + path,
+        headers={"Authorization": f"Bearer {user.access_token}"},
+        timeout=10,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    assert response.status_code < 300, response.text
+    return dict(response.json())
+
+
+def room_messages(server: Homeserver, user: MatrixUser, room_id: str) -> list[dict]:
+    """The text messages of a room, oldest first, read by ``user`` (joins if invited)."""
+    from urllib.parse import quote
+
+    room = quote(room_id, safe="")
+    api(server, user, "POST", f"/_matrix/client/v3/join/{room}", json={})
+    data = api(
+        server,
+        user,
+        "GET",
+        f"/_matrix/client/v3/rooms/{room}/messages",
+        params={"dir": "b", "limit": 50},
+    )
+    events = [e for e in data["chunk"] if e["type"] == "m.room.message"]
+    return list(reversed(events))
