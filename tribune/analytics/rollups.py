@@ -11,11 +11,12 @@ from __future__ import annotations
 import zoneinfo
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from tribune.accounts.models import Brand
@@ -36,7 +37,6 @@ SUM_FIELDS = (
     "conversions",
     "conversion_value",
 )
-PUBLISH_SLACK = timedelta(hours=2)  # a publish committed late is still counted
 
 Key = tuple[int, int | None, date]  # brand, account (None: no account), local day
 
@@ -45,12 +45,15 @@ class _Zones:
     def __init__(self) -> None:
         self._zones: dict[int, zoneinfo.ZoneInfo] = {}
 
-    def day(self, brand_id: int, moment: datetime) -> date:
+    def zone(self, brand_id: int) -> zoneinfo.ZoneInfo:
         zone = self._zones.get(brand_id)
         if zone is None:
             name = Brand.objects.filter(pk=brand_id).values_list("timezone", flat=True).first()
             zone = self._zones[brand_id] = zoneinfo.ZoneInfo(name or "UTC")
-        return moment.astimezone(zone).date()
+        return zone
+
+    def day(self, brand_id: int, moment: datetime) -> date:
+        return moment.astimezone(self.zone(brand_id)).date()
 
 
 def local_bounds(tz: zoneinfo.ZoneInfo, first: date, last: date) -> tuple[datetime, datetime]:
@@ -247,31 +250,39 @@ def _fold_followers(state: RollupState, zones: _Zones, batch: _Batch) -> int:
     return len(rows)
 
 
-def _recount_posts(state: RollupState, zones: _Zones, batch: _Batch, now: datetime) -> int:
-    """Recount published variants on every (account, day) that got a new one."""
-    since = (state.published_since or datetime(2000, 1, 1, tzinfo=UTC)) - PUBLISH_SLACK
+def _recount_posts(state: RollupState, zones: _Zones, batch: _Batch) -> int:
+    """Recount published variants on every (account, day) that got a new one.
+
+    A variant is new while it has no ``PostTotals`` row (created here), so back-dated
+    publications (imports, the demo) are counted as well as live ones.
+    """
     recent = list(
-        Variant.objects.filter(status=PostStatus.PUBLISHED, published_at__gte=since).values_list(
-            "id", "brand_id", "account_id", "published_at"
-        )
+        Variant.objects.filter(status=PostStatus.PUBLISHED, published_at__isnull=False)
+        .filter(~Exists(PostTotals.objects.filter(variant_id=OuterRef("pk"))))
+        .values_list("id", "brand_id", "account_id", "published_at")[:CHUNK]
     )
     if not recent:
         return 0
     keys = {(b, a, zones.day(b, at)) for _v, b, a, at in recent}
-    first = min(k[2] for k in keys) - timedelta(days=1)
     counts: dict[Key, int] = defaultdict(int)
-    in_range = Variant.objects.filter(
-        status=PostStatus.PUBLISHED,
-        account_id__in={k[1] for k in keys},
-        published_at__gte=datetime.combine(first, time(0), tzinfo=UTC),
-    ).values_list("brand_id", "account_id", "published_at")
-    for brand_id, account_id, at in in_range:
-        counts[(brand_id, account_id, zones.day(brand_id, at))] += 1
+    for account_id in {k[1] for k in keys}:
+        days = sorted(k[2] for k in keys if k[1] == account_id)
+        brand_id = next(k[0] for k in keys if k[1] == account_id)
+        tz = zones.zone(brand_id)
+        start, end = local_bounds(tz, days[0], days[-1])
+        rows = Variant.objects.filter(
+            status=PostStatus.PUBLISHED,
+            account_id=account_id,
+            published_at__gte=start,
+            published_at__lt=end,
+        ).values_list("published_at", flat=True)
+        for at in rows:
+            counts[(brand_id, account_id, at.astimezone(tz).date())] += 1
     for key in keys:
         batch.posts[key] = counts.get(key, 0)
     totals = _totals_for(v for v, *_rest in recent)
     _save_totals(totals.values(), ["published_at"])
-    state.published_since = min(max(at for *_r, at in recent), now)
+    state.published_since = max(at for *_r, at in recent)
     return len(recent)
 
 
@@ -286,13 +297,12 @@ def refresh(now: datetime | None = None, max_rounds: int = 1000) -> dict[str, in
                 state = RollupState.objects.select_for_update().get(name="main")
                 zones, batch = _Zones(), _Batch()
                 counts = {
+                    "posts": _recount_posts(state, zones, batch),
                     "snapshots": _fold_snapshots(state, zones, batch),
                     "clicks": _fold_clicks(state, zones, batch),
                     "conversions": _fold_conversions(state, zones, batch),
                     "followers": _fold_followers(state, zones, batch),
                 }
-                if _round == 0:
-                    counts["posts"] = _recount_posts(state, zones, batch, now)
                 batch.write()
                 state.refreshed_at = now
                 state.save()
