@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
 from .bundle import ModelBundle, load_bundle
 from .embed import embed
-from .features import build_features, score_lexicon
+from .features import Features, build_features, score_lexicon
 from .langid import detect_languages
 from .lexicon import LexiconResult, score_tokens
 from .normalize import clean_for_model, lexical_tokens
@@ -74,17 +75,19 @@ def analyze(
     languages: tuple[str, ...] | None = None,
     keywords: bool = True,
     progress: Callable[[int], None] | None = None,
+    brand: Any = None,
 ) -> list[Analysis]:
-    """Analyse a batch of posts; the result list is in input order."""
+    """Analyse a batch of posts; the result list is in input order.
+
+    With ``brand`` (a Brand or its id), the brand's active retrained model is used when
+    it has one (see ``tribune.analysis.brand_models``), else the default model.
+    """
     if not texts:
         return []
-    bundle = load_bundle(model_dir)
-    cleaned = [clean_for_model(t) for t in texts]
-    langs = detect_languages(cleaned, languages)
-    tokens = [lexical_tokens(t) for t in texts]
-    lexicon = score_lexicon(tokens, langs)
-    embeddings = embed(cleaned, bundle.encoder, progress=progress)
-    sentiment, toxicity = predict(bundle, embeddings, lexicon, tokens)
+    bundle = _choose_bundle(model_dir, brand)
+    prepared = prepare(texts, bundle, languages=languages, progress=progress)
+    cleaned, langs, lexicon = prepared.cleaned, prepared.langs, prepared.lexicon
+    sentiment, toxicity = predict_features(bundle, prepared.features)
     results = []
     for i, text in enumerate(cleaned):
         if not text:
@@ -110,8 +113,42 @@ def analyze(
     return results
 
 
-def _rounded(values: np.ndarray) -> list[float]:
-    return [round(float(v), 4) for v in values]
+def _choose_bundle(model_dir: Path | str | None, brand: Any) -> ModelBundle:
+    if brand is not None and model_dir is None:
+        from .brand_models import active_bundle
+
+        chosen = active_bundle(brand)
+        if chosen is not None:
+            return chosen
+    return load_bundle(model_dir)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """Everything the heads need for a batch (also used to fine-tune brand models)."""
+
+    cleaned: list[str]
+    langs: list[str]
+    tokens: list[list[str]]
+    lexicon: list[LexiconResult]
+    embeddings: np.ndarray
+    features: Features
+
+
+def prepare(
+    texts: list[str],
+    bundle: ModelBundle,
+    *,
+    languages: tuple[str, ...] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Prepared:
+    cleaned = [clean_for_model(t) for t in texts]
+    langs = detect_languages(cleaned, languages)
+    tokens = [lexical_tokens(t) for t in texts]
+    lexicon = score_lexicon(tokens, langs)
+    embeddings = embed(cleaned, bundle.encoder, progress=progress)
+    features = build_features(bundle.features, embeddings, lexicon, tokens)
+    return Prepared(cleaned, langs, tokens, lexicon, embeddings, features)
 
 
 def predict(
@@ -121,7 +158,10 @@ def predict(
     tokens: list[list[str]],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Sentiment probabilities (columns in SENTIMENTS order) and toxicity scores."""
-    features = build_features(bundle.features, embeddings, lexicon, tokens)
+    return predict_features(bundle, build_features(bundle.features, embeddings, lexicon, tokens))
+
+
+def predict_features(bundle: ModelBundle, features: Features) -> tuple[np.ndarray, np.ndarray]:
     proba = bundle.sentiment.predict_proba(features)
     order = [bundle.sentiment.classes.index(name) for name in SENTIMENTS]
     toxic_column = bundle.toxicity.classes.index("toxic")

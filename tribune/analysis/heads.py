@@ -7,6 +7,7 @@ Word weights are stored only for the slots seen in training, which keeps a head 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -82,6 +83,10 @@ class LinearHead:
         return [self.classes[i] for i in picks]
 
     def save(self, path: Path) -> None:
+        np.savez_compressed(path, **self.arrays())
+
+    def arrays(self) -> dict[str, Any]:
+        """The head as named arrays (what ``save`` writes, and brand model blobs hold)."""
         arrays: dict[str, Any] = {
             "classes": np.array(self.classes),
             "coef": self.coef.astype(np.float32),
@@ -91,19 +96,23 @@ class LinearHead:
         if self.word_index is not None and self.word_coef is not None:
             arrays["word_index"] = self.word_index.astype(np.int32)
             arrays["word_coef"] = self.word_coef.astype(np.float16)  # ample precision
-        np.savez_compressed(path, **arrays)
+        return arrays
 
     @classmethod
     def load(cls, path: Path) -> LinearHead:
         with np.load(path, allow_pickle=False) as data:
-            return cls(
-                classes=tuple(str(c) for c in data["classes"]),
-                coef=data["coef"].astype(np.float64),
-                intercept=data["intercept"].astype(np.float64),
-                threshold=float(data["threshold"]),
-                word_index=data["word_index"].astype(np.int64) if "word_index" in data else None,
-                word_coef=data["word_coef"].astype(np.float64) if "word_coef" in data else None,
-            )
+            return cls.from_arrays({key: data[key] for key in data.files})
+
+    @classmethod
+    def from_arrays(cls, data: Mapping[str, np.ndarray]) -> LinearHead:
+        return cls(
+            classes=tuple(str(c) for c in data["classes"]),
+            coef=data["coef"].astype(np.float64),
+            intercept=data["intercept"].astype(np.float64),
+            threshold=float(data["threshold"]),
+            word_index=data["word_index"].astype(np.int64) if "word_index" in data else None,
+            word_coef=data["word_coef"].astype(np.float64) if "word_coef" in data else None,
+        )
 
     @classmethod
     def from_sklearn(
