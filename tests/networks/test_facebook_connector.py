@@ -101,7 +101,7 @@ def test_reply_is_a_comment(fake_graph):
         (PostRequest(text="x", idempotency_key="k", visibility="private"), "public"),
         (PostRequest(text="x", idempotency_key="k", content_warning="cw"), "content warn"),
         (
-            PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"v", "video/mp4")]),
+            PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"a", "audio/mpeg")]),
             "photos",
         ),
     ],

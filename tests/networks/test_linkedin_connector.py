@@ -283,7 +283,7 @@ def test_server_errors_timeouts_and_refused_connections(fake):
     [
         (PostRequest(text="x", idempotency_key="k", visibility="connections"), "public"),
         (PostRequest(text="x", idempotency_key="k", content_warning="cw"), "content warn"),
-        (PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"v", "video/mp4")]), "JPEG"),
+        (PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"a", "audio/mpeg")]), "JPEG"),
     ],
 )
 def test_refused_before_any_request(fake, post_request, message):

@@ -127,7 +127,7 @@ def test_images_are_uploaded_with_alt_text_then_attached(fake_x):
         (PostRequest(text="x", idempotency_key="k", content_warning="cw"), "no content warn"),
         (PostRequest(text="x", idempotency_key="k", media=[PNG] * 5), "at most 4"),
         (
-            PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"v", "video/mp4")]),
+            PostRequest(text="x", idempotency_key="k", media=[MediaItem(b"a", "audio/mpeg")]),
             "JPEG, PNG",
         ),
     ],

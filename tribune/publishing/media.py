@@ -1,16 +1,26 @@
-"""Image uploads: sniff the real type, refuse what is not an image, re-encode.
+"""Media uploads.
 
-Re-encoding drops EXIF (camera, GPS position) and any payload hidden after the image
-data, and brings large photos under the strictest network limit we publish to (Bluesky:
-1 MB per image), so one file works everywhere.
+Images: sniff the real type, refuse what is not an image, re-encode. Re-encoding drops
+EXIF (camera, GPS position) and any payload hidden after the image data, and brings large
+photos under the strictest network limit we publish to (Bluesky: 1 MB per image), so one
+file works everywhere.
+
+Videos: one per post, never with images (no network mixes them). The container is
+recognised by its magic bytes and the duration and picture size read from the MP4/MOV
+headers (``video.py``); the file is kept as uploaded (re-encoding video needs ffmpeg,
+which Tribune does not require). Each network's own limits are checked per account by
+``checks.media_problems``.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from struct import error as struct_error
 
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -19,6 +29,7 @@ from tribune.accounts.models import User
 from tribune.core.audit import record_audit
 from tribune.networks.base import MediaItem
 from tribune.publishing.models import MediaFile, Post, PostStatus
+from tribune.publishing.video import VideoError, probe
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_SIDE = 2048
@@ -72,7 +83,12 @@ def check_image(data: bytes) -> CleanImage:
 
 def check_can_change_images(post: Post) -> None:
     if post.status != PostStatus.DRAFT:
-        raise MediaError(_("Move the post back to draft to change its images."))
+        raise MediaError(_("Move the post back to draft to change its media."))
+
+
+def video_max_bytes() -> int:
+    # MediaFile.size is a 32-bit integer column: 2 GB is the ceiling whatever the setting.
+    return min(int(settings.TRIBUNE_VIDEO_MAX_BYTES), 2**31 - 1)
 
 
 @transaction.atomic
@@ -80,6 +96,8 @@ def do_attach_image(post: Post, actor: User, data: bytes, alt_text: str) -> Medi
     check_can_change_images(post)
     if not alt_text.strip():
         raise MediaError(_("Describe the image for people who cannot see it."))
+    if any(m.is_video for m in post.media.all()):
+        raise MediaError(_("This post has a video: networks do not mix a video and images."))
     if post.media.count() >= 4:
         raise MediaError(_("A post can carry at most 4 images."))
     clean = check_image(data)
@@ -107,13 +125,69 @@ def do_attach_image(post: Post, actor: User, data: bytes, alt_text: str) -> Medi
 
 
 @transaction.atomic
+def do_attach_video(post: Post, actor: User, upload: UploadedFile, alt_text: str) -> MediaFile:
+    """Check and store one video (kept as uploaded; see the module docstring)."""
+    check_can_change_images(post)
+    if not alt_text.strip():
+        raise MediaError(_("Describe the video for people who cannot see it."))
+    if post.media.exists():
+        raise MediaError(
+            _("A post carries one video on its own: remove its images or video first.")
+        )
+    limit = video_max_bytes()
+    if (upload.size or 0) > limit:
+        raise MediaError(
+            _("The video is larger than %(n)d MB, the limit set for this Tribune.")
+            % {"n": limit // (1024 * 1024)}
+        )
+    handle = upload.file
+    if handle is None:
+        raise MediaError(_("Choose a video file."))
+    try:
+        info = probe(handle)  # type: ignore[arg-type]
+    except VideoError as exc:
+        raise MediaError(str(exc)) from None
+    except (OSError, struct_error):
+        raise MediaError(_("This video file is damaged.")) from None
+    handle.seek(0)
+    media = MediaFile(
+        brand=post.brand,
+        post=post,
+        mime_type=info.mime_type,
+        width=info.width,
+        height=info.height,
+        size=upload.size or 0,
+        duration=round(info.duration, 3),
+        alt_text=alt_text.strip(),
+        position=0,
+    )
+    suffix = ".mov" if info.mime_type == "video/quicktime" else ".mp4"
+    media.file.save(f"video{suffix}", upload, save=False)
+    media.save()
+    record_audit(
+        "post.video_added",
+        actor=actor,
+        brand=post.brand,
+        obj=post,
+        after={
+            "video": media.pk,
+            "duration": media.duration,
+            "size": media.size,
+            "codec": info.video_codec,
+            "alt_text": media.alt_text,
+        },
+    )
+    return media
+
+
+@transaction.atomic
 def do_remove_image(media: MediaFile, actor: User) -> None:
     record_audit(
-        "post.image_removed",
+        "post.video_removed" if media.is_video else "post.image_removed",
         actor=actor,
         brand=media.brand,
         obj=media.post,
-        before={"image": media.pk, "alt_text": media.alt_text},
+        before={"media": media.pk, "alt_text": media.alt_text},
     )
     media.file.delete(save=False)
     media.delete()
@@ -124,6 +198,11 @@ def media_items(post: Post) -> list[MediaItem]:
     for media in post.media.all():
         with media.file.open("rb") as handle:
             items.append(
-                MediaItem(content=handle.read(), mime_type=media.mime_type, alt_text=media.alt_text)
+                MediaItem(
+                    content=handle.read(),
+                    mime_type=media.mime_type,
+                    alt_text=media.alt_text,
+                    filename=(media.file.name or "").rsplit("/", 1)[-1],
+                )
             )
     return items

@@ -11,6 +11,7 @@ from tribune.accounts.access import brand_view
 from tribune.accounts.roles import Cap
 from tribune.core.http import AuthedRequest
 from tribune.publishing import media
+from tribune.publishing.checks import format_duration
 from tribune.publishing.models import MediaFile, Post
 
 
@@ -26,6 +27,31 @@ def upload_image(request: AuthedRequest, post_id: int) -> HttpResponse:
             raise media.MediaError(_("Choose an image file."))
         media.do_attach_image(post, request.user, upload.read(), request.POST.get("alt", ""))
         messages.success(request, _("Image added."))
+    except media.MediaError as exc:
+        messages.error(request, str(exc))
+    return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)
+
+
+@brand_view(Cap.DRAFT)
+@require_POST
+def upload_video(request: AuthedRequest, post_id: int) -> HttpResponse:
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None:
+        raise Http404(_("No such post."))
+    upload = request.FILES.get("video")
+    try:
+        if upload is None:
+            raise media.MediaError(_("Choose a video file."))
+        item = media.do_attach_video(post, request.user, upload, request.POST.get("alt", ""))
+        messages.success(
+            request,
+            _("Video added (%(duration)s, %(width)d×%(height)d).")
+            % {
+                "duration": format_duration(item.duration or 0),
+                "width": item.width,
+                "height": item.height,
+            },
+        )
     except media.MediaError as exc:
         messages.error(request, str(exc))
     return redirect("publishing:post", brand_slug=request.brand.slug, post_id=post.pk)

@@ -233,7 +233,8 @@ def _media_path(instance: MediaFile, filename: str) -> str:
 
 
 class MediaFile(models.Model):
-    """An image attached to a post, already validated and re-encoded (no EXIF)."""
+    """An image attached to a post, already validated and re-encoded (no EXIF), or one
+    video, checked (container, duration, size) but stored as uploaded."""
 
     brand = models.ForeignKey("accounts.Brand", on_delete=models.CASCADE, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="media")
@@ -244,12 +245,17 @@ class MediaFile(models.Model):
     size = models.PositiveIntegerField()
     alt_text = models.TextField(_("description for people who cannot see the image"))
     position = models.PositiveSmallIntegerField(default=0)
+    duration = models.FloatField(null=True, blank=True)  # seconds; videos only
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = BrandScopedManager()
 
     class Meta:
         ordering = ["position", "id"]
+
+    @property
+    def is_video(self) -> bool:
+        return self.mime_type.startswith("video/")
 
 
 class QueueSlot(models.Model):

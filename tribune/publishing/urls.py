@@ -18,6 +18,11 @@ urlpatterns = [
         media_views.upload_image,
         name="upload_image",
     ),
+    path(
+        "b/<slug:brand_slug>/publishing/posts/<int:post_id>/videos/",
+        media_views.upload_video,
+        name="upload_video",
+    ),
     path("b/<slug:brand_slug>/publishing/images/<int:media_id>/", media_views.image, name="image"),
     path(
         "b/<slug:brand_slug>/publishing/images/<int:media_id>/remove/",

@@ -62,7 +62,7 @@ def _audit(action: str, post: Post, actor: User | None, before: dict[str, Any] |
 def check_post(post: Post) -> dict[str, dict]:
     """Checks per variant (keyed by account handle); see ``checks.check_text``."""
     results = {}
-    images = post.media.count()
+    media = list(post.media.all())
     for variant in post.variants.select_related("account"):
         result = check_text(
             post.brand,
@@ -72,7 +72,7 @@ def check_post(post: Post) -> dict[str, dict]:
             language=post.language or variant.account.language,
             account=variant.account.handle,
         )
-        result["problems"] += media_problems(variant.account.network, images)
+        result["problems"] += media_problems(variant.account.network, media)
         result["blocking"] = any(p.blocking for p in result["problems"])
         results[variant.account.handle] = result
     return results

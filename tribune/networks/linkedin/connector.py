@@ -106,7 +106,8 @@ class LinkedInConnector(Connector):
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
-        content = media.content(self.api, self.organization, post.media)
+        title = next((line.strip() for line in post.text.splitlines() if line.strip()), "")
+        content = media.content(self.api, self.organization, post.media, title=title[:200])
         if content:
             body["content"] = content
         # No language parameter in the Posts API; LinkedIn detects it.

@@ -1,4 +1,7 @@
-"""Facebook Page connector (Graph API): feed posts, photos, comments as replies.
+"""Facebook Page connector (Graph API): feed posts, photos, one video, comments as replies.
+
+A video goes in one request to ``graph-video.facebook.com/{page}/videos`` (``source``
+file, text as ``description``): https://developers.facebook.com/docs/video-api/guides/publishing
 
 Credentials: ``remote_id`` = the Page id, ``secrets["access_token"]`` = a Page access
 token (from a long-lived user token it does not expire; there is no refresh token).
@@ -32,9 +35,11 @@ from tribune.networks.base import (
 from tribune.networks.meta import common
 from tribune.networks.meta.cursor import TimeCursor
 from tribune.networks.meta.errors import is_gone
-from tribune.networks.meta.graph import Graph
+from tribune.networks.meta.graph import VIDEO_URL, Graph
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/bmp", "image/tiff"})
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
+MAX_VIDEO_BYTES = 1024 * 1024 * 1024  # single-request upload (the resumable one goes further)
 COMMENT_FIELDS = "id,message,created_time,from,parent{id},permalink_url"
 FEED_COMMENTS = f"id,comments.order(reverse_chronological).limit(50){{{COMMENT_FIELDS}}}"
 RECENT_POSTS = 10
@@ -86,6 +91,20 @@ class FacebookPageConnector(Connector):
         if post.reply_to is not None:
             answer = self.graph.post(f"{post.reply_to.remote_id}/comments", {"message": post.text})
             post_id = answer["id"]
+        elif post.media and post.media[0].mime_type in VIDEO_TYPES:
+            # One upload publishes the video on the Page with the text as its description.
+            video = post.media[0]
+            answer = self.graph.post(
+                f"{VIDEO_URL}/{self.page_id}/videos",
+                {"description": post.text, "published": "true"},
+                files={"source": _file(video)},
+            )
+            video_id = str(answer["id"])
+            return PublishedPost(
+                remote_id=video_id,
+                url=f"https://www.facebook.com/{self.page_id}/videos/{video_id}",
+                published_at=datetime.now(UTC),
+            )
         elif len(post.media) == 1:
             answer = self.graph.post(
                 f"{self.page_id}/photos",
@@ -110,6 +129,14 @@ class FacebookPageConnector(Connector):
         )
 
     def _check_media(self, media: Sequence[MediaItem]) -> None:
+        if any(item.mime_type.startswith("video/") for item in media):
+            if len(media) > 1:
+                raise Rejected("A Page post takes one video on its own, without photos.")
+            if media[0].mime_type not in VIDEO_TYPES:
+                raise Rejected("Tribune publishes MP4 or MOV videos to Facebook Pages.")
+            if len(media[0].content) > MAX_VIDEO_BYTES:
+                raise Rejected("Tribune uploads Page videos of up to 1 GB.")
+            return
         if len(media) > self.limits.max_media:
             raise Rejected(
                 f"Tribune attaches at most {self.limits.max_media} photos to a Page post."

@@ -18,6 +18,7 @@ from tribune.networks.meta import errors
 
 GRAPH_VERSION = "v23.0"
 GRAPH_URL = f"https://graph.facebook.com/{GRAPH_VERSION}"
+VIDEO_URL = f"https://graph-video.facebook.com/{GRAPH_VERSION}"  # video uploads
 
 
 class Graph:
@@ -60,7 +61,7 @@ class Graph:
     def _send(self, method: str, path: str, *, write: bool, **kwargs: Any) -> dict[str, Any]:
         if not self.token:
             raise AuthExpired(f"The {self.label} account has no access token; reconnect it.")
-        url = f"{GRAPH_URL}/{path.lstrip('/')}"
+        url = path if path.startswith("https://") else f"{GRAPH_URL}/{path.lstrip('/')}"
         try:
             response = self.http.request(method, url, **kwargs)
         except (httpx.TransportError, PrivateAddressBlocked) as exc:

@@ -2,9 +2,10 @@
 
 Publishing is two steps: create a container (``POST /{ig-user-id}/media``, Instagram
 fetches the image from a public URL), then ``POST /{ig-user-id}/media_publish``. A carousel
-is 2–10 child containers and a parent. Only the publish step makes a post, so only its
-timeout is an ``UnknownOutcome``. Accounts may publish a limited number of posts per 24 h
-(``content_publishing_limit``); when it is used up we say so with ``RateLimited``.
+is 2–10 child containers and a parent; one video is a Reel (``media_type=REELS``). Only
+the publish step makes a post, so only its timeout is an ``UnknownOutcome``. Accounts may
+publish a limited number of posts per 24 h (``content_publishing_limit``); when it is used
+up we say so with ``RateLimited``.
 https://developers.facebook.com/docs/instagram-platform/content-publishing
 """
 
@@ -40,6 +41,9 @@ from tribune.networks.meta.graph import Graph
 
 MAX_HASHTAGS, MAX_MENTIONS = 30, 20
 WAIT_ATTEMPTS, WAIT_SECONDS = 10, 3.0
+VIDEO_WAIT_ATTEMPTS = 100  # five minutes for a Reel to be processed
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
+MAX_VIDEO_BYTES = 300 * 1024 * 1024
 MediaUrl = Callable[[MediaItem], str]
 
 
@@ -49,7 +53,8 @@ def storage_url(item: MediaItem) -> str:
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
 
-    name = f"instagram/{hashlib.sha256(item.content).hexdigest()[:32]}.jpg"
+    suffix = {"video/mp4": ".mp4", "video/quicktime": ".mov"}.get(item.mime_type, ".jpg")
+    name = f"instagram/{hashlib.sha256(item.content).hexdigest()[:32]}{suffix}"
     if not default_storage.exists(name):
         name = default_storage.save(name, ContentFile(item.content))
     url = default_storage.url(name)
@@ -101,14 +106,27 @@ class InstagramConnector(Connector):
         self._check(post)
         self._check_quota()
         caption = {"caption": post.text} if post.text else {}
-        if len(post.media) == 1:
+        if post.media[0].mime_type.startswith("video/"):
+            # A video is published as a Reel (also shown in the feed); Instagram fetches
+            # the file from its URL and processes it for a while.
+            container = self._create(
+                {
+                    "media_type": "REELS",
+                    "video_url": self.media_url(post.media[0]),
+                    "share_to_feed": "true",
+                    **caption,
+                }
+            )
+            self._wait(container, attempts=VIDEO_WAIT_ATTEMPTS)
+        elif len(post.media) == 1:
             container = self._container(post.media[0], **caption)
         else:
             children = [self._container(item, is_carousel_item="true") for item in post.media]
             container = self._create(
                 {"media_type": "CAROUSEL", "children": ",".join(children), **caption}
             )
-        self._wait(container)
+        if not post.media[0].mime_type.startswith("video/"):
+            self._wait(container)
         media_id = self.graph.post(f"{self.ig_user_id}/media_publish", {"creation_id": container})[
             "id"
         ]
@@ -124,7 +142,14 @@ class InstagramConnector(Connector):
             raise Rejected("Instagram posts need at least one image.")
         if len(post.media) > self.limits.max_media:
             raise Rejected("An Instagram carousel takes at most 10 images.")
-        if any(item.mime_type != "image/jpeg" for item in post.media):
+        videos = [item for item in post.media if item.mime_type.startswith("video/")]
+        if videos and len(post.media) > 1:
+            raise Rejected("Tribune publishes one video on its own to Instagram (a Reel).")
+        if videos and videos[0].mime_type not in VIDEO_TYPES:
+            raise Rejected("Instagram takes MP4 or MOV videos.")
+        if videos and len(videos[0].content) > MAX_VIDEO_BYTES:
+            raise Rejected("Instagram Reels are limited to 300 MB.")
+        if not videos and any(item.mime_type != "image/jpeg" for item in post.media):
             raise Rejected("Instagram publishes JPEG images only.")
         if len(post.text) > self.limits.max_length:
             raise Rejected("Instagram captions are limited to 2,200 characters.")
@@ -155,9 +180,10 @@ class InstagramConnector(Connector):
         # A container is not a post: a retry cannot duplicate anything people see.
         return str(self.graph.post(f"{self.ig_user_id}/media", data, write=False)["id"])
 
-    def _wait(self, container: str) -> None:
-        """Until the container is ``FINISHED`` (images usually are at once)."""
-        for _ in range(WAIT_ATTEMPTS):
+    def _wait(self, container: str, attempts: int = WAIT_ATTEMPTS) -> None:
+        """Until the container is ``FINISHED`` (images usually are at once, videos take
+        a while)."""
+        for _ in range(attempts):
             status = self.graph.get(container, fields="status_code").get("status_code")
             if status in {"FINISHED", None}:
                 return

@@ -1,0 +1,233 @@
+"""Videos in the composer: sniffing and the MP4 box parser, the upload, one video on its
+own, each network's limits as checks on the post, and publishing through the sandbox."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+
+from tests.publishing.conftest import sandbox_posts
+from tests.publishing.mp4_samples import make_mp4
+from tribune.core.models import AuditEvent
+from tribune.core.scope import brand_scope
+from tribune.networks.base import Credentials
+from tribune.networks.models import SocialAccount
+from tribune.networks.services import do_connect_account
+from tribune.publishing import media, publisher, video, workflow
+from tribune.publishing.checks import format_duration
+from tribune.publishing.models import MediaFile
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+def test_probe_reads_duration_size_and_codecs():
+    info = video.probe(io.BytesIO(make_mp4(12.5, 1920, 1080)))
+    assert (info.mime_type, info.duration, info.width, info.height) == (
+        "video/mp4",
+        12.5,
+        1920,
+        1080,
+    )
+    assert info.video_codec == "avc1" and info.codec_label == "H.264"
+    assert info.has_audio and info.audio_codecs == ("mp4a",)
+    silent = video.probe(io.BytesIO(make_mp4(3, 640, 640, audio=False, codec=b"hvc1")))
+    assert not silent.has_audio and silent.codec_label == "HEVC"
+
+
+def test_probe_handles_quicktime_rotation_64_bit_boxes_and_moov_at_the_end():
+    phone = video.probe(io.BytesIO(make_mp4(8, 1920, 1080, brand=b"qt  ", rotate=True)))
+    assert phone.mime_type == "video/quicktime"
+    assert (phone.width, phone.height) == (1080, 1920)  # shot upright: shown upright
+    late = video.probe(io.BytesIO(make_mp4(61.25, moov_last=True, large_mdat=True)))
+    assert late.duration == 61.25
+    long = video.probe(io.BytesIO(make_mp4(5 * 3600, version1=True, timescale=90000)))
+    assert long.duration == 5 * 3600
+
+
+@translation.override("en")
+@pytest.mark.parametrize(
+    "data,message",
+    [
+        (b"\x1a\x45\xdf\xa3" + b"\0" * 40, "WebM"),
+        (b"RIFF\0\0\0\0AVI LIST" + b"\0" * 40, "AVI"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 40, "not a video"),
+        (b"<html>" + b"\0" * 40, "not a video"),
+        (make_mp4(video=False), "no video track"),
+        (make_mp4()[:200], "incomplete"),  # cut before the movie header ends
+    ],
+)
+def test_probe_refuses_what_is_not_a_usable_video(data, message):
+    with pytest.raises(video.VideoError, match=message):
+        video.probe(io.BytesIO(data))
+
+
+def test_durations_are_written_for_people():
+    assert format_duration(0.5) == "0.5 s"
+    assert format_duration(45) == "45 s"
+    assert format_duration(140) == "2 min 20 s"
+    assert format_duration(900) == "15 min"
+    assert format_duration(3900) == "1 h 05 min"
+
+
+# --- attaching ----------------------------------------------------------------------------
+
+
+def _upload(data: bytes, name: str = "clip.mp4") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, data, content_type="application/octet-stream")
+
+
+def _draft(tenants, accounts, text="Notre nouvelle vidéo\nEn coulisses") -> object:
+    with brand_scope(tenants.brand_a):
+        return workflow.do_save_post(
+            tenants.brand_a,
+            tenants.owner,
+            text=text,
+            accounts=list(accounts),
+            scheduled_at=timezone.now() + timedelta(seconds=1),
+        )
+
+
+def _account(brand, network: str, handle: str) -> SocialAccount:
+    return do_connect_account(brand, network, Credentials(handle=handle, remote_id=handle), None)
+
+
+def test_upload_through_the_page_and_publish_on_the_sandbox(client, tenants, accounts):
+    post = _draft(tenants, [accounts[0]])
+    client.force_login(tenants.people["community_manager"])
+    url = f"/b/alpha/publishing/posts/{post.pk}/videos/"
+    client.post(url, {"video": _upload(make_mp4(30)), "alt": ""})  # no description
+    with brand_scope(tenants.brand_a):
+        assert not MediaFile.objects.exists()
+    response = client.post(url, {"video": _upload(make_mp4(30)), "alt": "Visite de l'atelier"})
+    assert response.status_code == 302
+    with brand_scope(tenants.brand_a):
+        item = MediaFile.objects.get()
+    assert (item.mime_type, item.duration, item.width, item.height) == ("video/mp4", 30, 1280, 720)
+    assert item.file.name.endswith(".mp4") and item.size == len(make_mp4(30))
+    event = AuditEvent.objects.get(action="post.video_added")
+    assert event.after["codec"] == "avc1" and event.after["duration"] == 30
+    page = client.get(f"/b/alpha/publishing/posts/{post.pk}/")
+    assert b'data-testid="video-preview"' in page.content
+    served = client.get(f"/b/alpha/publishing/images/{item.pk}/")
+    assert served.status_code == 200 and served["Content-Type"] == "video/mp4"
+    client.force_login(tenants.people["analyst"])  # may not draft
+    assert client.post(url, {"video": _upload(make_mp4(3)), "alt": "x"}).status_code == 403
+
+    with brand_scope(tenants.brand_a):
+        (request_media,) = media.media_items(post)
+        assert request_media.mime_type == "video/mp4"
+        assert request_media.content == make_mp4(30) and request_media.filename.endswith(".mp4")
+        workflow.do_submit(post, tenants.owner)
+        workflow.do_approve(post, tenants.owner)
+    for variant_id in publisher.claim_due(now=timezone.now() + timedelta(seconds=5)):
+        assert publisher.publish_variant(variant_id) == "success"
+    assert sandbox_posts("alpha.sandbox").get().media_count == 1
+
+
+@translation.override("en")
+def test_one_video_on_its_own(tenants, accounts):
+    from tests.publishing.test_media import _jpeg
+
+    post = _draft(tenants, [accounts[0]])
+    with brand_scope(tenants.brand_a):
+        media.do_attach_image(post, tenants.owner, _jpeg((40, 40)), "Une image")
+        with pytest.raises(media.MediaError, match="one video on its own"):
+            media.do_attach_video(post, tenants.owner, _upload(make_mp4()), "Vidéo")
+        MediaFile.objects.all().delete()
+        media.do_attach_video(post, tenants.owner, _upload(make_mp4()), "Vidéo")
+        with pytest.raises(media.MediaError, match="has a video"):
+            media.do_attach_image(post, tenants.owner, _jpeg((40, 40)), "Une image")
+        with pytest.raises(media.MediaError, match="one video on its own"):
+            media.do_attach_video(post, tenants.owner, _upload(make_mp4()), "Deuxième")
+        assert MediaFile.objects.count() == 1
+
+
+@translation.override("en")
+def test_size_limit_type_and_draft_only(tenants, accounts, settings):
+    post = _draft(tenants, [accounts[0]])
+    settings.TRIBUNE_VIDEO_MAX_BYTES = 1000
+    with brand_scope(tenants.brand_a):
+        with pytest.raises(media.MediaError, match="larger than 0 MB"):
+            media.do_attach_video(post, tenants.owner, _upload(make_mp4()), "Vidéo")
+        settings.TRIBUNE_VIDEO_MAX_BYTES = 10**9
+        with pytest.raises(media.MediaError, match="WebM"):
+            media.do_attach_video(
+                post, tenants.owner, _upload(b"\x1a\x45\xdf\xa3" + b"\0" * 99), "Vidéo"
+            )
+        workflow.do_submit(post, tenants.owner)
+        with pytest.raises(media.MediaError, match="draft"):
+            media.do_attach_video(post, tenants.owner, _upload(make_mp4()), "Vidéo")
+        assert not MediaFile.objects.exists()
+
+
+# --- each network's rules, as checks on the post ---------------------------------------------
+
+
+def _problems(post) -> dict[str, set[str]]:
+    return {
+        handle: {p.code for p in result["problems"]}
+        for handle, result in workflow.check_post(post).items()
+    }
+
+
+@translation.override("en")
+def test_network_limits_are_checked_per_account(tenants, accounts):
+    with brand_scope(tenants.brand_a):
+        targets = [
+            accounts[0],
+            _account(tenants.brand_a, "x", "cafe_x"),
+            _account(tenants.brand_a, "linkedin", "cafe-li"),
+            _account(tenants.brand_a, "youtube", "cafe-yt"),
+            _account(tenants.brand_a, "bluesky", "cafe.bsky.social"),
+            _account(tenants.brand_a, "instagram", "cafe.ig"),
+        ]
+    post = _draft(tenants, targets)
+    with brand_scope(tenants.brand_a):
+        text_only = _problems(post)
+        assert "video_required" in text_only["cafe-yt"]
+        assert "media_required" in text_only["cafe.ig"]
+        assert not {"video_required", "media_required"} & text_only["alpha.sandbox"]
+
+        # 16 minutes: too long for X (140 s), Instagram (15 min), and the sandbox;
+        # fine for LinkedIn (30 min); YouTube warns (verified channels only).
+        media.do_attach_video(post, tenants.owner, _upload(make_mp4(16 * 60)), "Conférence")
+        long = _problems(post)
+        assert "video_too_long" in long["cafe_x"] and "video_too_long" in long["cafe.ig"]
+        assert not long["cafe-li"] & {"video_too_long", "video_too_short"}
+        assert "video_long" in long["cafe-yt"] and "video_required" not in long["cafe-yt"]
+        assert "video_unsupported" in long["cafe.bsky.social"]
+        result = workflow.check_post(post)
+        yt = next(p for p in result["cafe-yt"]["problems"] if p.code == "video_long")
+        assert yt.severity == "warn" and "15 min" in yt.message
+        x_problem = next(p for p in result["cafe_x"]["problems"] if p.code == "video_too_long")
+        assert "2 min 20 s" in x_problem.message and "16 min" in x_problem.message
+        with pytest.raises(workflow.WorkflowError):
+            workflow.do_submit(post, tenants.owner)
+
+        # 2 seconds: too short for LinkedIn and Instagram (3 s), fine on X.
+        MediaFile.objects.all().delete()
+        media.do_attach_video(post, tenants.owner, _upload(make_mp4(2)), "Teaser")
+        short = _problems(post)
+        assert "video_too_short" in short["cafe-li"] and "video_too_short" in short["cafe.ig"]
+        assert not short["cafe_x"] & {"video_too_long", "video_too_short"}
+        # LinkedIn also refuses files under 75 KB (this one is 2 KB) and QuickTime.
+        assert "video_too_small" in short["cafe-li"]
+
+
+@translation.override("en")
+def test_quicktime_is_refused_where_the_network_wants_mp4(tenants, accounts):
+    with brand_scope(tenants.brand_a):
+        li = _account(tenants.brand_a, "linkedin", "cafe-li")
+        x = _account(tenants.brand_a, "x", "cafe_x")
+    post = _draft(tenants, [li, x])
+    movie = make_mp4(20, brand=b"qt  ", mdat_bytes=100 * 1024)
+    with brand_scope(tenants.brand_a):
+        media.do_attach_video(post, tenants.owner, _upload(movie, "clip.mov"), "Plan")
+        problems = _problems(post)
+        assert MediaFile.objects.get().file.name.endswith(".mov")
+    assert problems["cafe-li"] == {"video_type"}
+    assert not problems["cafe_x"]
