@@ -86,7 +86,114 @@ def _eval(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brand(slug: str):  # type: ignore[no-untyped-def]
+    """The brand for ``--brand SLUG`` (needs Django: run through ``tribune nlp``)."""
+    from django.apps import apps
+
+    if not apps.ready:
+        raise BrandError("--brand needs the database: run it as `tribune nlp ...`")
+    from tribune.accounts.models import Brand
+
+    brand = Brand.objects.filter(slug=slug).first()
+    if brand is None:
+        raise BrandError(f"no brand with the slug {slug!r}")
+    return brand
+
+
+class BrandError(Exception):
+    pass
+
+
+def _version_line(model) -> str:  # type: ignore[no-untyped-def]
+    parts = [f"v{model.version}", "ACTIVE" if model.active else "      "]
+    parts.append(model.created_at.strftime("%Y-%m-%d %H:%M UTC"))
+    for task in ("sentiment", "toxicity"):
+        m = model.metrics.get(task, {})
+        text = f"{task}: {m.get('corrections', 0)} corrections"
+        if m.get("corrections"):
+            text += (
+                f", fit {m['fit_on_corrections']:.2f} (default {m['default_on_corrections']:.2f})"
+            )
+            if m.get("cross_validated") is not None:
+                text += f", held-out {m['cross_validated']:.2f}"
+            if m.get("agreement_with_default") is not None:
+                text += f", agrees with default {m['agreement_with_default']:.2f}"
+        parts.append(text)
+    return "  ".join(parts)
+
+
+def _train_brand(args: argparse.Namespace) -> int:
+    from .brand_models import NothingToTrain, do_train_brand_model
+
+    brand = _brand(args.brand)
+    try:
+        model = do_train_brand_model(brand, activate=not args.no_activate, note=args.note or "")
+    except NothingToTrain as exc:
+        print(f"nlp train: {exc}", file=sys.stderr)
+        return 2
+    state = "active" if model.active else "not activated"
+    print(f"brand {brand.slug}: model v{model.version} stored ({state})")
+    print(_version_line(model))
+    return 0
+
+
+def _models(args: argparse.Namespace) -> int:
+    from .brand_models import versions
+
+    brand = _brand(args.brand)
+    rows = versions(brand)
+    if args.json:
+        for m in rows:
+            print(
+                json.dumps(
+                    {
+                        "version": m.version,
+                        "active": m.active,
+                        "created_at": m.created_at.isoformat(),
+                        "encoder": m.encoder_key,
+                        "metrics": m.metrics,
+                    }
+                )
+            )
+        return 0
+    if not rows:
+        print(f"brand {brand.slug}: no trained version; the default model is used")
+        return 0
+    if not any(m.active for m in rows):
+        print(f"brand {brand.slug}: no active version; the default model is used")
+    for m in rows:
+        print(_version_line(m))
+    return 0
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .brand_models import CorrectionError, do_rollback
+
+    brand = _brand(args.brand)
+    target = None
+    if args.to is not None:
+        if args.to.lower() in ("default", "0", "v0"):
+            target = 0
+        elif args.to.lower().lstrip("v").isdigit():
+            target = int(args.to.lower().lstrip("v"))
+        else:
+            print(f"nlp rollback: --to takes a version number or 'default', not {args.to!r}")
+            return 2
+    try:
+        model = do_rollback(brand, to=target)
+    except CorrectionError as exc:
+        print(f"nlp rollback: {exc}", file=sys.stderr)
+        return 2
+    if model is None:
+        print(f"brand {brand.slug}: back to the default model")
+    else:
+        print(f"brand {brand.slug}: model v{model.version} is active")
+    return 0
+
+
 def _train(args: argparse.Namespace) -> int:
+    if args.brand:
+        return _train_brand(args)
     from .embed import EncoderSpec
     from .training.data import default_data_dir
     from .training.fit import TrainConfig
@@ -172,7 +279,24 @@ def build_parser(prog: str = "nlp") -> argparse.ArgumentParser:
     p.add_argument("--cache", help="embedding cache folder (default ~/.cache/tribune)")
     p.add_argument("--extra", help="extra labelled examples, JSON lines task/text/label")
     p.add_argument("--no-eval", action="store_true", help="skip the validation run")
+    p.add_argument(
+        "--brand",
+        metavar="SLUG",
+        help="train a new version for this brand from its corrections (no data folder needed)",
+    )
+    p.add_argument("--no-activate", action="store_true", help="with --brand: keep it inactive")
+    p.add_argument("--note", help="with --brand: a note stored with the version")
     p.set_defaults(func=_train)
+
+    p = sub.add_parser("models", help="a brand's model versions and their metrics")
+    p.add_argument("--brand", required=True, metavar="SLUG")
+    p.add_argument("--json", action="store_true", help="one JSON object per version")
+    p.set_defaults(func=_models)
+
+    p = sub.add_parser("rollback", help="activate a brand's previous (or given) version")
+    p.add_argument("--brand", required=True, metavar="SLUG")
+    p.add_argument("--to", help="version number, or 'default' for the default model")
+    p.set_defaults(func=_rollback)
 
     p = sub.add_parser("topics", help="cluster posts into labelled topics")
     p.add_argument("--input", required=True)
@@ -194,6 +318,9 @@ def main(argv: list[str] | None = None, prog: str = "nlp") -> int:
     try:
         return args.func(args)
     except (DataMissing, FileNotFoundError) as exc:
+        print(f"nlp {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except BrandError as exc:
         print(f"nlp {args.command}: {exc}", file=sys.stderr)
         return 2
     except ModelMissing as exc:

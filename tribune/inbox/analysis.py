@@ -20,6 +20,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from tribune.inbox import conf
 
@@ -120,7 +121,7 @@ def _lexicon(texts: Sequence[str]) -> list[MessageAnalysis]:
     return results
 
 
-def _model(texts: Sequence[str]) -> list[MessageAnalysis]:
+def _model(texts: Sequence[str], brand: Any = None) -> list[MessageAnalysis]:
     from tribune.analysis import analyze
 
     return [
@@ -133,7 +134,9 @@ def _model(texts: Sequence[str]) -> list[MessageAnalysis]:
             engine="model",
             toxic_terms=tuple(result.toxic_terms),
         )
-        for text, result in zip(texts, analyze(list(texts), keywords=False), strict=True)
+        for text, result in zip(
+            texts, analyze(list(texts), keywords=False, brand=brand), strict=True
+        )
     ]
 
 
@@ -150,15 +153,18 @@ def model_available() -> bool:
     return True
 
 
-def analyse_messages(texts: Sequence[str], engine: str | None = None) -> list[MessageAnalysis]:
-    """Analyse a batch (pass the whole page of new messages at once)."""
+def analyse_messages(
+    texts: Sequence[str], engine: str | None = None, brand: Any = None
+) -> list[MessageAnalysis]:
+    """Analyse a batch (pass the whole page of new messages at once). With ``brand``,
+    the model engine uses that brand's retrained model when it has an active one."""
     if not texts:
         return []
     chosen = engine or conf.analysis_engine()
     if chosen == "lexicon" or (chosen == "auto" and not model_available()):
         return _lexicon(texts)
     try:
-        return _model(texts)
+        return _model(texts) if brand is None else _model(texts, brand)
     except Exception:
         if chosen == "model":
             raise

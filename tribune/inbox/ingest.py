@@ -95,7 +95,7 @@ def store_page(
 ) -> bool:
     """Store one page and its cursor atomically. False if the cursor moved meanwhile."""
     fresh = _fresh_items(account, page)
-    analyses = analyse_messages([item.text for item in fresh])
+    analyses = analyse_messages([item.text for item in fresh], brand=account.brand_id)
     with transaction.atomic():
         locked = SocialAccount.objects.select_for_update().filter(pk=account.pk).first()
         if locked is None or locked.inbound_cursor != fetched_from:
@@ -126,7 +126,7 @@ def _store(
         author = identities[item.author.remote_id]
         thread = resolver.resolve(item, author, item.created_at)
         thread = touched.setdefault(thread.pk, thread)
-        result = analyses.get(item.remote_id) or analyse_messages([item.text])[0]
+        result = analyses.get(item.remote_id) or analyse_messages([item.text], brand=brand)[0]
         message = Message.objects.create(
             brand=brand,
             account=account,

@@ -14,6 +14,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 
@@ -60,23 +61,26 @@ def _lexicon(texts: Sequence[str]) -> list[TextAnalysis]:
     ]
 
 
-def _model(texts: Sequence[str]) -> list[TextAnalysis]:
+def _model(texts: Sequence[str], brand: Any = None) -> list[TextAnalysis]:
     from tribune.analysis import analyze
 
     return [
         TextAnalysis(r.lang, r.sentiment, round(float(r.toxicity), 4), "model")
-        for r in analyze(list(texts), keywords=False)
+        for r in analyze(list(texts), keywords=False, brand=brand)
     ]
 
 
-def analyse_texts(texts: Sequence[str], engine: str | None = None) -> list[TextAnalysis]:
+def analyse_texts(
+    texts: Sequence[str], engine: str | None = None, brand: Any = None
+) -> list[TextAnalysis]:
+    """With ``brand``, the model engine uses the brand's retrained model if active."""
     if not texts:
         return []
     chosen = engine or engine_setting()
     if chosen == "lexicon" or (chosen == "auto" and not model_available()):
         return _lexicon(texts)
     try:
-        return _model(texts)
+        return _model(texts) if brand is None else _model(texts, brand)
     except Exception:
         if chosen == "model":
             raise

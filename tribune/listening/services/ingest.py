@@ -144,7 +144,7 @@ def do_ingest(
         result.unmatched += len(fresh)
         return result
     # Analyse before matching: ``lang:`` in a query needs the detected language.
-    analyses = analyse_texts([f"{i.title}\n{i.text}".strip() for i in fresh])
+    analyses = analyse_texts([f"{i.title}\n{i.text}".strip() for i in fresh], brand=brand)
     rows = []
     for item, analysis in zip(fresh, analyses, strict=True):
         target = Target(f"{item.title}\n{item.text}", analysis.language, item.network, item.author)

@@ -18,7 +18,8 @@ class Command(BaseCommand):
     help = (
         "Text analytics: nlp classify --input FILE --output FILE | nlp eval --task "
         "sentiment|toxicity --texts FILE --labels FILE | nlp train [--data DIR] [--out DIR] "
-        "| nlp topics --input FILE. Run `nlp <subcommand> --help` for details."
+        "| nlp train --brand SLUG | nlp models --brand SLUG | nlp rollback --brand SLUG "
+        "[--to VERSION] | nlp topics --input FILE. Run `nlp <subcommand> --help` for details."
     )
     requires_system_checks: list[str] = []  # batch jobs must not wait for system checks
 
