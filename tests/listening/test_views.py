@@ -164,3 +164,100 @@ def test_near_duplicates_and_language_queries(tenants):
         result = do_ingest(brand, None, items, now)
         assert (result.stored, result.duplicates, result.unmatched) == (1, 1, 1)
         assert Mention.objects.get().language == "fr"
+
+
+def test_chat_channels_and_digest_settings(client, tenants):
+    """Matrix/XMPP bot secrets are stored encrypted, never shown back, kept when the
+    field is left empty; bad chat addresses are refused with a sentence."""
+    from tribune.listening.models import OnCallSchedule
+
+    brand = tenants.brand_a
+    login(client, tenants.people["community_manager"])
+    on_call = reverse("listening:on_call", args=[brand.slug])
+    settings_form = {
+        "form": "settings",
+        "escalate_after_minutes": 10,
+        "matrix_homeserver": "https://matrix.example.org",
+        "matrix_user_id": "@tribune:example.org",
+        "matrix_access_token": "syt_secret_token",
+        "xmpp_jid": "alertes@example.org",
+        "xmpp_password": "xmpp-secret",
+        "digest_enabled": "on",
+        "digest_hour": 9,
+        "quiet_start_hour": 22,
+        "quiet_end_hour": 6,
+    }
+    assert client.post(on_call, settings_form).status_code == 302
+    with brand_scope(brand):
+        schedule = OnCallSchedule.objects.get()
+    assert schedule.chat_secrets == {
+        "matrix_access_token": "syt_secret_token",
+        "xmpp_password": "xmpp-secret",
+    }
+    assert schedule.digest_hour == 9 and schedule.quiet_start_hour == 22
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chat_secrets FROM listening_oncallschedule")
+        assert "syt_secret_token" not in cursor.fetchone()[0]
+    page = client.get(on_call).content.decode()
+    assert "syt_secret_token" not in page and "xmpp-secret" not in page
+
+    # Empty secret fields keep the stored ones.
+    settings_form |= {"matrix_access_token": "", "xmpp_password": "", "digest_enabled": ""}
+    assert client.post(on_call, settings_form).status_code == 302
+    with brand_scope(brand):
+        schedule.refresh_from_db()
+    assert schedule.chat_secrets["matrix_access_token"] == "syt_secret_token"
+    assert schedule.digest_enabled is False
+
+    bad = client.post(
+        on_call,
+        {
+            "form": "person",
+            "user": tenants.people["analyst"].pk,
+            "tz": "Europe/Paris",
+            "start_hour": 0,
+            "end_hour": 24,
+            "matrix_target": "ana",
+            "xmpp_jid": "not a jid",
+        },
+    )
+    assert bad.status_code == 400
+    assert "A Matrix address looks like" in bad.content.decode()
+    ok = client.post(
+        on_call,
+        {
+            "form": "person",
+            "user": tenants.people["analyst"].pk,
+            "tz": "Europe/Paris",
+            "start_hour": 0,
+            "end_hour": 24,
+            "matrix_target": "@ana:example.org",
+            "xmpp_jid": "ana@example.org",
+        },
+    )
+    assert ok.status_code == 302
+    with brand_scope(brand):
+        person = OnCallPerson.objects.get()
+    assert person.matrix_target == "@ana:example.org" and person.xmpp_jid == "ana@example.org"
+
+
+def test_network_sources_need_their_search(client, tenants):
+    brand = tenants.brand_a
+    login(client, tenants.people["community_manager"])
+    url = reverse("listening:sources", args=[brand.slug])
+    missing = client.post(url, {"kind": "bluesky", "name": "Bsky"})
+    assert missing.status_code == 200 and "Say what to search for." in missing.content.decode()
+    tag = client.post(
+        url, {"kind": "mastodon_tag", "url": "https://mastodon.example", "search": "deux mots"}
+    )
+    assert "A hashtag is one word" in tag.content.decode()
+    assert (
+        client.post(
+            url, {"kind": "mastodon_tag", "url": "https://mastodon.example", "search": "#Alpha"}
+        ).status_code
+        == 302
+    )
+    with brand_scope(brand):
+        assert Source.objects.get(kind="mastodon_tag").search == "Alpha"

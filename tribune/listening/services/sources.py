@@ -19,6 +19,7 @@ logger = logging.getLogger(__name__)
 
 FETCH_EVERY = timedelta(minutes=10)
 SANDBOX_EVERY = timedelta(minutes=1)
+NETWORK_EVERY = timedelta(minutes=2)  # Bluesky search, Mastodon timelines
 BACKOFF_BASE = timedelta(minutes=5)
 BACKOFF_MAX = timedelta(hours=12)
 SANDBOX_BATCH = 2000
@@ -44,16 +45,27 @@ def do_fetch_source(
 ) -> FetchOutcome:
     """Fetch, store what is new and update the health columns (inside the brand scope)."""
     from tribune.listening.feeds import FeedError, fetch
+    from tribune.listening.social import SourceError
 
     now = now or timezone.now()
     brand = source.brand
+    every = FETCH_EVERY
     try:
         if source.kind == Source.Kind.SANDBOX:
             items, cursor = sandbox_items(source)
             result = do_ingest(brand, source, items, now)
             if cursor:
                 source.cursor_at, source.cursor_id = cursor
+            _note_newest(source, [i.published_at for i in items], now)
             not_modified = False
+            every = SANDBOX_EVERY
+        elif source.kind in NETWORK_KINDS:
+            read = read_network(source, transport)
+            result = do_ingest(brand, source, read.items, now)
+            source.cursor = read.cursor[:200]
+            _note_newest(source, [read.newest] if read.newest else [], now)
+            not_modified = not read.items
+            every = NETWORK_EVERY
         else:
             feed = fetch(
                 source.url,
@@ -67,15 +79,38 @@ def do_fetch_source(
             )
             if not feed.not_modified:
                 source.etag, source.last_modified = feed.etag, feed.last_modified
-    except FeedError as exc:
+                _note_newest(source, [i.published_at for i in feed.items], now)
+    except (FeedError, SourceError) as exc:
         return _failed(source, now, str(exc))
     source.last_success_at = now
     source.consecutive_failures = 0
     source.last_error = ""
-    every = SANDBOX_EVERY if source.kind == Source.Kind.SANDBOX else FETCH_EVERY
     source.next_fetch_at = now + every
     source.save()
     return FetchOutcome(True, result, not_modified=not_modified)
+
+
+def _note_newest(source: Source, times: list[datetime], now: datetime) -> None:
+    """Remember the newest item seen: the source's lag is now minus that."""
+    newest = min(max(times, default=now), now) if times else None
+    if newest and (source.last_item_at is None or newest > source.last_item_at):
+        source.last_item_at = newest
+
+
+NETWORK_KINDS = (Source.Kind.BLUESKY, Source.Kind.MASTODON_TAG, Source.Kind.MASTODON_PUBLIC)
+
+
+def read_network(source: Source, transport: httpx.BaseTransport | None = None):  # type: ignore[no-untyped-def]
+    from tribune.listening.social import read_bluesky, read_mastodon
+
+    if source.kind == Source.Kind.BLUESKY:
+        return read_bluesky(source.search, source.cursor, service=source.url, transport=transport)
+    return read_mastodon(
+        source.url,
+        hashtag=source.search if source.kind == Source.Kind.MASTODON_TAG else "",
+        cursor=source.cursor,
+        transport=transport,
+    )
 
 
 def _failed(source: Source, now: datetime, error: str) -> FetchOutcome:
@@ -90,16 +125,18 @@ def _failed(source: Source, now: datetime, error: str) -> FetchOutcome:
     return FetchOutcome(False, IngestResult(), error=error)
 
 
-def do_create_source(brand, actor, *, kind: str, url: str = "", name: str = "") -> Source:  # type: ignore[no-untyped-def]
+def do_create_source(  # type: ignore[no-untyped-def]
+    brand, actor, *, kind: str, url: str = "", name: str = "", search: str = ""
+) -> Source:
     source = Source.objects.create(
-        brand=brand, kind=kind, url=url, name=name, next_fetch_at=timezone.now()
+        brand=brand, kind=kind, url=url, name=name, search=search, next_fetch_at=timezone.now()
     )
     record_audit(
         "listening.source_created",
         actor=actor,
         brand=brand,
         obj=source,
-        after={"kind": kind, "url": url, "name": name},
+        after={"kind": kind, "url": url, "name": name, "search": search},
     )
     return source
 

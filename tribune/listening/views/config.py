@@ -68,6 +68,7 @@ def source_list(request: AuthedRequest) -> HttpResponse:
                 kind=form.cleaned_data["kind"],
                 url=form.cleaned_data["url"],
                 name=form.cleaned_data["name"],
+                search=form.cleaned_data.get("search", "").strip(),
             )
             messages.success(request, _("Source added: it will be read within a minute."))
             return HttpResponseRedirect(reverse("listening:sources", args=[request.brand.slug]))
@@ -117,6 +118,15 @@ def on_call(request: AuthedRequest) -> HttpResponse:
         initial={
             "escalate_after_minutes": schedule.escalate_after_minutes,
             "webhook_url": schedule.webhook_url,
+            "matrix_homeserver": schedule.matrix_homeserver,
+            "matrix_user_id": schedule.matrix_user_id,
+            "xmpp_jid": schedule.xmpp_jid,
+            "xmpp_host": schedule.xmpp_host,
+            "xmpp_port": schedule.xmpp_port,
+            "digest_enabled": schedule.digest_enabled,
+            "digest_hour": schedule.digest_hour,
+            "quiet_start_hour": schedule.quiet_start_hour,
+            "quiet_end_hour": schedule.quiet_end_hour,
         },
     )
     person_form = OnCallPersonForm(request.POST if request.POST.get("form") == "person" else None)
@@ -132,12 +142,39 @@ def on_call(request: AuthedRequest) -> HttpResponse:
                     schedule.webhook_secret_encrypted = encrypt_text(
                         form.cleaned_data["webhook_secret"]
                     )
+                data = form.cleaned_data
+                for name in (
+                    "matrix_homeserver",
+                    "matrix_user_id",
+                    "xmpp_jid",
+                    "xmpp_host",
+                    "xmpp_port",
+                    "digest_enabled",
+                    "digest_hour",
+                    "quiet_start_hour",
+                    "quiet_end_hour",
+                ):
+                    setattr(schedule, name, data[name])
+                secrets = dict(schedule.chat_secrets)
+                changed = []
+                for name in ("matrix_access_token", "xmpp_password"):
+                    if data[name]:
+                        secrets[name] = data[name]
+                        changed.append(name)
+                schedule.chat_secrets = secrets
                 schedule.save()
                 record_audit(
                     "listening.on_call_updated",
                     actor=request.user,
                     brand=request.brand,
                     obj=schedule,
+                    # Which secrets changed, never their values.
+                    after={
+                        "matrix_homeserver": schedule.matrix_homeserver,
+                        "xmpp_jid": schedule.xmpp_jid,
+                        "secrets_changed": changed,
+                        "digest_enabled": schedule.digest_enabled,
+                    },
                 )
             elif person_form.is_bound and person_form.is_valid():
                 data = person_form.cleaned_data
@@ -149,6 +186,8 @@ def on_call(request: AuthedRequest) -> HttpResponse:
                     tz=data["tz"],
                     start_hour=data["start_hour"],
                     end_hour=data["end_hour"],
+                    matrix_target=data["matrix_target"],
+                    xmpp_jid=data["xmpp_jid"],
                 )
                 record_audit(
                     "listening.on_call_updated",
