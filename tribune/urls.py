@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("tribune.publishing.urls")),
     path("", include("tribune.strategy.urls")),
     path("", include("tribune.inbox.urls")),
+    path("", include("tribune.analysis.urls")),
     path("", include("tribune.listening.urls")),
     path("", include("tribune.analytics.urls")),
     path("", include("tribune.web.urls")),
