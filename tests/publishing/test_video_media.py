@@ -68,6 +68,7 @@ def test_probe_refuses_what_is_not_a_usable_video(data, message):
 def test_durations_are_written_for_people():
     assert format_duration(0.5) == "0.5 s"
     assert format_duration(45) == "45 s"
+    assert format_duration(12.5) == "12.5 s"
     assert format_duration(140) == "2 min 20 s"
     assert format_duration(900) == "15 min"
     assert format_duration(3900) == "1 h 05 min"

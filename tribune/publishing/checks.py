@@ -187,7 +187,7 @@ def _video_problems(network: str, label: str, video: MediaFile) -> list[Problem]
 
 def format_duration(seconds: float) -> str:
     """``2 min 20 s``, ``45 s``, ``0.5 s``, ``1 h 05 min``."""
-    if seconds < 10 and seconds != int(seconds):
+    if seconds < 60 and round(seconds, 1) != round(seconds):
         return f"{seconds:.1f} s"
     whole = round(seconds)
     hours, rest = divmod(whole, 3600)
