@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "tribune.webhooks",
     "tribune.transfer",
     "tribune.analytics",
+    "tribune.community",
 ]
 
 MIDDLEWARE = [

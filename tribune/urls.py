@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("tribune.inbox.urls")),
     path("", include("tribune.analysis.urls")),
     path("", include("tribune.listening.urls")),
+    path("", include("tribune.community.urls")),
     path("", include("tribune.analytics.urls")),
     path("", include("tribune.web.urls")),
 ]

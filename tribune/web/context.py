@@ -18,7 +18,7 @@ AREAS: list[dict[str, Any]] = [
     {"key": "inbox", "label": _("Inbox"), "url": "inbox:queue"},
     {"key": "listening", "label": _("Listening"), "url": "listening:dashboard"},
     {"key": "analytics", "label": _("Analytics"), "url": "analytics:dashboard"},
-    {"key": "community", "label": _("Community"), "url": None},
+    {"key": "community", "label": _("Community"), "url": "community:members"},
     {"key": "strategy", "label": _("Strategy"), "url": "strategy:overview"},
     {"key": "accounts", "label": _("Social accounts"), "url": "web:accounts"},
     {"key": "team", "label": _("Team"), "url": "web:team"},
