@@ -192,10 +192,10 @@ def test_csv_import_is_all_or_nothing_with_line_numbers(client, shop, tenants):
         assert "No goal" in result.errors[0][1] and "line 2" in result.errors[2][1]
         assert Conversion.objects.count() == 0
         good = (
-            "goal,idempotency_key,occurred_at,value\n"
-            "inscription,r1,2026-03-01 10:00,10\n"
-            "inscription,r2,,\n"
-        ).encode()
+            b"goal,idempotency_key,occurred_at,value\n"
+            b"inscription,r1,2026-03-01 10:00,10\n"
+            b"inscription,r2,,\n"
+        )
         first = import_csv(brand, good, tenants.owner)
         assert (first.created, first.already, first.errors) == (2, 0, [])
         again = import_csv(brand, good, tenants.owner)

@@ -12,6 +12,7 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.analysis.factories import URL_FACTORIES as ANALYSIS_FACTORIES
+from tests.analytics.factories import URL_FACTORIES as ANALYTICS_FACTORIES
 from tests.conftest import PASSWORD, ROLES
 from tests.inbox.factories import URL_FACTORIES as INBOX_FACTORIES
 from tests.listening.factories import URL_FACTORIES as LISTENING_FACTORIES
@@ -73,6 +74,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     **STRATEGY_FACTORIES,  # version_id, objective_id, campaign_id, … (tests/strategy/factories.py)
     **INBOX_FACTORIES,  # thread_id, message_id, rule_id, … (tests/inbox/factories.py)
     **LISTENING_FACTORIES,  # query_id, source_id, alert_id, alert_op (tests/listening/)
+    **ANALYTICS_FACTORIES,  # goal_id, template_id, competitor_id, competitor_op
     **ANALYSIS_FACTORIES,  # model_id (tests/analysis/factories.py)
 }
 

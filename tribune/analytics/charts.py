@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (SVG markup reads better one element per line)
 """Server-side SVG charts for dashboards and PDF reports (no JavaScript; WeasyPrint
 renders inline SVG). Every chart has a title and an accessible name; the data is also
 available as a table and CSV next to it."""
@@ -44,20 +45,24 @@ def line_chart(
     title: str,
     width: int = 640,
     height: int = 200,
+    from_zero: bool = True,
 ) -> SafeString:
-    """The period's daily values as a line, the previous period dashed behind it."""
+    """The period's daily values as a line, the previous period dashed behind it.
+    ``from_zero=False`` scales between the lowest and highest values (followers)."""
     if len(current) < 2:
         return _empty()
     series = [list(current)] + ([list(previous)] if previous else [])
     values = [v for s in series for _d, v in s]
-    high = max(values) or 1.0
+    low = 0.0 if from_zero else min(values)
+    high = max(values)
+    span = (high - low) or 1.0
     left, right, top, bottom = 48, 12, 16, height - 28
     n = max(len(s) for s in series)
     step = (width - left - right) / max(n - 1, 1)
 
     def points(s: list[tuple[date, float]]) -> str:
         return " ".join(
-            f"{left + i * step:.1f},{bottom - v / high * (bottom - top):.1f}"
+            f"{left + i * step:.1f},{bottom - (v - low) / span * (bottom - top):.1f}"
             for i, (_d, v) in enumerate(s)
         )
 
@@ -68,7 +73,7 @@ def line_chart(
         f'<line x1="{left}" y1="{bottom}" x2="{width - right}" y2="{bottom}" stroke="{MUTED}"/>',
         f'<line x1="{left}" y1="{top}" x2="{width - right}" y2="{top}" stroke="#e5e7eb"/>',
         f'<text x="{left - 6}" y="{top + 4}" font-size="11" text-anchor="end" fill="{INK}">{_fmt(high)}</text>',
-        f'<text x="{left - 6}" y="{bottom + 4}" font-size="11" text-anchor="end" fill="{INK}">0</text>',
+        f'<text x="{left - 6}" y="{bottom + 4}" font-size="11" text-anchor="end" fill="{INK}">{_fmt(low)}</text>',
     ]
     if previous:
         parts.append(

@@ -103,6 +103,7 @@ def own_figures(brand: Brand, period: kpis.Period) -> list[dict[str, Any]]:
     for account in SocialAccount.objects.filter(brand=brand):
         t = kpis.totals(brand, period, [account.pk])
         per_post = t.engagement / t.posts if t.posts else None
+        rate = kpis.ratio(per_post, t.followers)
         rows.append(
             {
                 "name": account.display_name or account.handle,
@@ -111,9 +112,7 @@ def own_figures(brand: Brand, period: kpis.Period) -> list[dict[str, Any]]:
                 "own": True,
                 "followers": t.followers,
                 "posts_last_30d": t.posts,
-                "engagement_rate": round(kpis.ratio(per_post, t.followers), 3)
-                if per_post is not None and t.followers
-                else None,
+                "engagement_rate": round(rate, 3) if rate is not None else None,
             }
         )
     return rows

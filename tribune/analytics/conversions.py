@@ -133,7 +133,8 @@ def check_payload(
             occurred_at = datetime.fromisoformat(raw_at.replace("Z", "+00:00"))
         except ValueError:
             raise ConversionError(
-                f"“occurred_at” ({raw_at}) is not an ISO 8601 date-time such as 2026-03-01T14:05:00+01:00."
+                f"“occurred_at” ({raw_at}) is not an ISO 8601 date-time"
+                " such as 2026-03-01T14:05:00+01:00."
             ) from None
         if occurred_at.tzinfo is None:
             occurred_at = occurred_at.replace(tzinfo=brand.tz)  # local time of the brand

@@ -234,7 +234,7 @@ def goals_table(brand: Brand, period: kpis.Period, campaign_id: int | None = Non
         ],
     )
     for goal in goals:
-        row = stats.get(goal.pk, {})
+        row: dict[str, Any] = dict(stats.get(goal.pk, {}))
         n = row.get("n", 0)
         table.rows.append(
             {

@@ -82,7 +82,7 @@ def summary(brand: Brand, period: kpis.Period, versus: str) -> list[str]:
     elif now.engagement:
         lines.append(
             _(
-                "%(n)s interactions; the networks did not report impressions, so no rate can be computed."
+                "%(n)s interactions; the networks did not report impressions, so no rate can be computed."  # noqa: E501
             )
             % {"n": number(now.engagement)}
         )

@@ -45,7 +45,7 @@ declare(
     "engagement_rate",
     _("Engagement rate (%)"),
     _(
-        "Interactions received ÷ impressions in the period, for posts whose network reports impressions."
+        "Interactions received ÷ impressions in the period, for posts whose network reports impressions."  # noqa: E501
     ),
 )
 declare("impressions", _("Impressions"), _("Impressions received in the period."))

@@ -99,7 +99,9 @@ def build(
             )
         if "followers_chart" in sections:
             context["followers_chart"] = charts.line_chart(
-                kpis.daily(brand, period, ("followers",))["followers"], title=_("Followers")
+                kpis.daily(brand, period, ("followers",))["followers"],
+                title=_("Followers"),
+                from_zero=False,
             )
         if "accounts" in sections:
             table = dashboard.account_table(brand, period)
@@ -142,17 +144,14 @@ def render_html(context: dict[str, Any], for_pdf: bool = False) -> str:
 
 
 def render_pdf(context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML, default_url_fetcher
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
 
-    def data_only(url: str, *args: Any, **kwargs: Any) -> Any:
-        # The report holds everything it needs (SVG inline, logos as data URIs): nothing
-        # is ever fetched from the network or the disk.
-        if not url.startswith("data:"):
-            raise ValueError(f"Reports do not load external resources ({url[:40]}).")
-        return default_url_fetcher(url, *args, **kwargs)
-
+    # The report holds everything it needs (SVG inline, logos as data URIs): nothing is
+    # ever fetched from the network or the disk.
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     html = render_html(context, for_pdf=True)
-    return bytes(HTML(string=html, base_url=None, url_fetcher=data_only).write_pdf())
+    return bytes(HTML(string=html, base_url=None, url_fetcher=fetcher).write_pdf())
 
 
 def filename(context: dict[str, Any], ext: str) -> str:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -245,6 +245,8 @@ def _fold_followers(state: RollupState, zones: _Zones, batch: _Batch) -> int:
     if not rows:
         return 0
     for _sid, brand_id, account_id, at, followers in rows:
+        if followers is None:
+            continue
         batch.follower((brand_id, account_id, zones.day(brand_id, at)), at, followers)
     state.account_snapshot_id = rows[-1][0]
     return len(rows)
@@ -256,10 +258,14 @@ def _recount_posts(state: RollupState, zones: _Zones, batch: _Batch) -> int:
     A variant is new while it has no ``PostTotals`` row (created here), so back-dated
     publications (imports, the demo) are counted as well as live ones.
     """
-    recent = list(
-        Variant.objects.filter(status=PostStatus.PUBLISHED, published_at__isnull=False)
-        .filter(~Exists(PostTotals.objects.filter(variant_id=OuterRef("pk"))))
-        .values_list("id", "brand_id", "account_id", "published_at")[:CHUNK]
+    # published_at is never null here (filtered), hence the cast.
+    recent = cast(
+        list[tuple[int, int, int, datetime]],
+        list(
+            Variant.objects.filter(status=PostStatus.PUBLISHED, published_at__isnull=False)
+            .filter(~Exists(PostTotals.objects.filter(variant_id=OuterRef("pk"))))
+            .values_list("id", "brand_id", "account_id", "published_at")[:CHUNK]
+        ),
     )
     if not recent:
         return 0
@@ -277,7 +283,8 @@ def _recount_posts(state: RollupState, zones: _Zones, batch: _Batch) -> int:
             published_at__lt=end,
         ).values_list("published_at", flat=True)
         for at in rows:
-            counts[(brand_id, account_id, at.astimezone(tz).date())] += 1
+            if at is not None:
+                counts[(brand_id, account_id, at.astimezone(tz).date())] += 1
     for key in keys:
         batch.posts[key] = counts.get(key, 0)
     totals = _totals_for(v for v, *_rest in recent)

@@ -83,8 +83,8 @@ def competitor_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @analytics_view(CONFIGURE)
+@require_POST
 def competitor_action(
     request: AuthedRequest, competitor_id: int, competitor_op: str
 ) -> HttpResponse:

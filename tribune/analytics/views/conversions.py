@@ -100,8 +100,8 @@ def goal_edit(request: AuthedRequest, goal_id: int | None = None) -> HttpRespons
     )
 
 
-@require_POST
 @analytics_view(CONFIGURE)
+@require_POST
 def rotate_secret(request: AuthedRequest) -> HttpResponse:
     service.do_rotate_secret(request.brand, request.user)
     messages.success(request, _("A new secret was generated; the old one no longer works."))

@@ -117,7 +117,7 @@ def account_dashboard(request: AuthedRequest, account_id: int) -> HttpResponse:
     context.update(
         page_context(request, "dashboard", period, form),
         account=account,
-        followers_chart=charts.line_chart(followers, title=_("Followers")),
+        followers_chart=charts.line_chart(followers, title=_("Followers"), from_zero=False),
         response=kpis.response_times(request.brand, period, [account.pk]),
     )
     return render(request, "analytics/account.html", context)

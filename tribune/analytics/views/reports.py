@@ -71,8 +71,8 @@ def template_edit(request: AuthedRequest, template_id: int | None = None) -> Htt
     )
 
 
-@require_POST
 @analytics_view(CONFIGURE)
+@require_POST
 def agency_logo(request: AuthedRequest) -> HttpResponse:
     # The agency's logo belongs to the workspace: only its administrators change it.
     if not request.access.workspace_admin:
