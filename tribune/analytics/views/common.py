@@ -77,10 +77,10 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     text = str(value)
-    # Spreadsheets run cells starting with these as formulas (CSV injection).
-    return (
-        "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _number(text) else text
-    )
+    # Spreadsheets run cells starting with these as formulas (CSV injection); a handle
+    # such as "@brand" stays readable, "@SUM(…)" does not pass.
+    risky = text[:1] in ("=", "+", "-", "\t", "\r") or (text[:1] == "@" and "(" in text)
+    return "'" + text if risky and not _number(text) else text
 
 
 def _number(text: str) -> bool:
