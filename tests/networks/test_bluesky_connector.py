@@ -122,7 +122,7 @@ def test_images_are_uploaded_with_their_type_and_alt_text(fake_pds):
     ("request_", "message"),
     [
         (PostRequest("x", "k", media=[MediaItem(b"", "image/png")] * 5), "at most 4"),
-        (PostRequest("x", "k", media=[MediaItem(b"", "video/mp4")]), "video/mp4"),
+        (PostRequest("x", "k", media=[MediaItem(b"", "video/quicktime")]), "MP4"),
         (PostRequest("x", "k", media=[MediaItem(b"0" * 1_000_001, "image/jpeg")]), "1 MB"),
         (PostRequest("x", "k", visibility="followers"), "always public"),
         (PostRequest("x", "k", content_warning="spoilers"), "content warnings"),

@@ -295,3 +295,32 @@ def test_instagram_video_is_published_as_a_reel():
     }
     assert urls == [VIDEO]
     assert sum(1 for key in fake.called_keys() if key == f"GET {graph}/{container}") == 2
+
+
+# --- Bluesky: the documented "simple method" (uploadBlob + app.bsky.embed.video) -------------
+def test_bluesky_video_embed(fake_pds):
+    blob = {
+        "$type": "blob",
+        "ref": {"$link": "bafkreivideo"},
+        "mimeType": "video/mp4",
+        "size": len(VIDEO.content),
+    }
+    fake_pds.routes["uploadBlob"] = httpx.Response(200, json={"blob": blob})
+    fake_pds.routes["createRecord"] = httpx.Response(
+        200, json={"uri": "at://did:plc:alice/app.bsky.feed.post/3vid", "cid": "bafyvid"}
+    )
+    fake_pds.connector().publish(PostRequest(text="Atelier", idempotency_key="k", media=[VIDEO]))
+    (upload,) = fake_pds.called("com.atproto.repo.uploadBlob")
+    assert upload.headers["content-type"] == "video/mp4" and upload.content == VIDEO.content
+    (create,) = fake_pds.called("com.atproto.repo.createRecord")
+    embed = json.loads(create.content)["record"]["embed"]
+    assert embed == {
+        "$type": "app.bsky.embed.video",
+        "video": blob,
+        "alt": "Visite",
+        "aspectRatio": {"$type": "app.bsky.embed.defs#aspectRatio", "width": 1280, "height": 720},
+    }
+    with pytest.raises(Rejected, match="one video on its own"):
+        fake_pds.connector().publish(
+            PostRequest(text="x", idempotency_key="k", media=[VIDEO, JPEG])
+        )

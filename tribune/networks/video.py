@@ -35,6 +35,14 @@ VIDEO_RULES: dict[str, VideoRules] = {
         MP4_MOV,
         "https://docs.x.com/x-api/media/quickstart/best-practices",
     ),
+    # MP4 up to 100 MB through the PDS, up to 3 minutes (Bluesky's video service).
+    "bluesky": VideoRules(
+        100 * 1000 * 1000,
+        0,
+        180,
+        frozenset({"video/mp4"}),
+        "https://docs.bsky.app/docs/tutorials/video",
+    ),
     # Mastodon 4.x default limit: 99 MB per video; no duration limit (the server
     # transcodes). Instance administrators may set other limits.
     "mastodon": VideoRules(

@@ -102,7 +102,7 @@ class BlueskyConnector(Connector):
             "facets": facets.to_models(found) or None,
             "langs": [post.language] if post.language else None,
             "reply": self._reply_ref(post) if post.reply_to else None,
-            "embed": media.embed_images(client, post.media) if post.media else None,
+            "embed": media.embed(client, post.media),
             "labels": self._labels(post.content_warning),
         }
         try:
