@@ -9,6 +9,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from tribune.core.env import ConfigError, env_bool, env_int, env_list, env_str
+from tribune.core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("TRIBUNE_DATA_DIR") or BASE_DIR / "var")
@@ -231,14 +232,10 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("TRIBUNE_LOG_LEVEL") or "INFO"},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
-}
+# Console logs, secrets masked; TRIBUNE_LOG_FORMAT=json for one JSON object per line.
+LOGGING = logging_config(
+    env_str("TRIBUNE_LOG_LEVEL") or "INFO", env_str("TRIBUNE_LOG_FORMAT") or "plain"
+)
 TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)
 # A publish claimed longer ago than this is considered abandoned by a dead worker.
 TRIBUNE_PUBLISH_STUCK_SECONDS = env_int("TRIBUNE_PUBLISH_STUCK_SECONDS", 120)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from tribune.core.safety import web_url
 from tribune.core.scope import brand_scope, unscoped
 from tribune.inbox import conf
 from tribune.inbox.analysis import MessageAnalysis, analyse_messages
@@ -135,7 +136,7 @@ def _store(
             kind=item.kind,
             author=author,
             text=item.text,
-            url=item.url[:500],
+            url=web_url(item.url)[:500],
             created_at=item.created_at,
             in_reply_to=item.in_reply_to,
             root_id=item.root_id,
@@ -199,7 +200,7 @@ def _upsert_identities(account: SocialAccount, items: list[InboundItem]) -> dict
         row.display_name = (who.display_name or row.display_name)[:200]
         if who.followers is not None:
             row.followers = who.followers
-        row.avatar_url = (who.avatar_url or row.avatar_url)[:500]
+        row.avatar_url = web_url(who.avatar_url or row.avatar_url)[:500]
         row.lang = (who.lang or row.lang)[:8]
         row.last_seen_at = max(item.created_at, row.last_seen_at or item.created_at)
         row.message_count += counts[remote_id]

@@ -24,6 +24,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from tribune.accounts.models import Brand
+from tribune.core.safety import web_url
 from tribune.listening.analysis import analyse_texts
 from tribune.listening.detector import crisis_words, is_influential
 from tribune.listening.models import Mention, MentionMatch, Query, Source
@@ -86,6 +87,15 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", query, ""))
 
 
+def ingest_engine() -> str:
+    """The analysis run while storing: the fast lexicon engine unless an install asks for
+    the model at ingest (``TRIBUNE_LISTENING_INGEST_ANALYSIS=model``, fine for small
+    volumes). The model reads the mentions later (``services/refine.py``)."""
+    from django.conf import settings
+
+    return str(getattr(settings, "TRIBUNE_LISTENING_INGEST_ANALYSIS", "") or "lexicon")
+
+
 def compiled_queries(brand: Brand) -> list[tuple[Query, Node]]:
     found = []
     for query in Query.objects.filter(brand=brand, enabled=True):
@@ -112,6 +122,7 @@ def do_ingest(
     batch: dict[str, Item] = {}
     for item in items:
         item.key = (item.key or canonical_url(item.url))[:500]
+        item.url = web_url(item.url)  # shown as a link: no javascript:, data:, …
         item.text = item.text[:MAX_TEXT]
         if not item.key or not item.text.strip():
             continue
@@ -144,7 +155,11 @@ def do_ingest(
         result.unmatched += len(fresh)
         return result
     # Analyse before matching: ``lang:`` in a query needs the detected language.
-    analyses = analyse_texts([f"{i.title}\n{i.text}".strip() for i in fresh], brand=brand)
+    # The lexicon at ingest keeps up with bursts (benchmarks: listening ingestion); the
+    # trained model re-reads each mention shortly after (listening.refine).
+    analyses = analyse_texts(
+        [f"{i.title}\n{i.text}".strip() for i in fresh], engine=ingest_engine(), brand=brand
+    )
     rows = []
     for item, analysis in zip(fresh, analyses, strict=True):
         target = Target(f"{item.title}\n{item.text}", analysis.language, item.network, item.author)
@@ -168,6 +183,7 @@ def do_ingest(
             language=analysis.language[:8],
             sentiment=analysis.sentiment,
             toxicity=analysis.toxicity,
+            analysis_engine=analysis.engine,
             reach=max(0, int(item.reach)),
         )
         mention.flags = (  # type: ignore[attr-defined]
