@@ -183,6 +183,7 @@ def describe_logins() -> list[tuple[str, str, str]]:
 
 
 def run_demo(days: int = 28, progress=print) -> DemoResult:  # type: ignore[no-untyped-def]
+    from tribune.analytics.demo import seed_analytics
     from tribune.demo.content import seed_content
 
     seed_tenancy()
@@ -192,6 +193,8 @@ def run_demo(days: int = 28, progress=print) -> DemoResult:  # type: ignore[no-u
         {"maison-lumiere": "cm@demo.tribune.local", "orbitale": "cm.orbitale@demo.tribune.local"},
         "smm@demo.tribune.local",
     )
+    progress("  analytics: metric history, conversions, competitors …")
+    seed_analytics(days)
     return DemoResult(logins=describe_logins())
 
 
