@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .bundle import ModelMissing
+from .embed import BACKENDS, ONNX_INT8
 from .training.data import DataMissing, normalise_label, read_lines
 
 BATCH = 512
@@ -207,7 +208,7 @@ def _train(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    config = TrainConfig(encoder=EncoderSpec(layers=args.layers))
+    config = TrainConfig(encoder=EncoderSpec(layers=args.layers, backend=args.backend))
     extra = _read_extra(Path(args.extra)) if args.extra else None
     bundle = train(
         data_dir,
@@ -276,6 +277,12 @@ def build_parser(prog: str = "nlp") -> argparse.ArgumentParser:
     p.add_argument("--data", help="data folder (default: ../shared/data or TRIBUNE_DATA_DIR)")
     p.add_argument("--out", help="model directory to write (default: packaged model)")
     p.add_argument("--layers", type=int, default=6, help="encoder layers kept (1-12)")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=ONNX_INT8,
+        help="encoder engine the heads are trained with (default: onnx-int8)",
+    )
     p.add_argument("--cache", help="embedding cache folder (default ~/.cache/tribune)")
     p.add_argument("--extra", help="extra labelled examples, JSON lines task/text/label")
     p.add_argument("--no-eval", action="store_true", help="skip the validation run")

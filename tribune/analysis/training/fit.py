@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..embed import EncoderSpec
+from ..embed import ONNX_INT8, EncoderSpec
 from ..features import WORD_SLOTS, Features, build_features, score_lexicon
 from ..heads import LinearHead
 from ..langid import detect_languages
@@ -43,7 +43,9 @@ Log = Callable[[str], None]
 
 @dataclass(frozen=True)
 class TrainConfig:
-    encoder: EncoderSpec = field(default_factory=lambda: EncoderSpec(layers=DEFAULT_LAYERS))
+    encoder: EncoderSpec = field(
+        default_factory=lambda: EncoderSpec(layers=DEFAULT_LAYERS, backend=ONNX_INT8)
+    )
     features: tuple[str, ...] = ("embedding", "lexicon", "words")
     c_grid: tuple[float, ...] = (0.3, 1.0, 3.0, 10.0)
     language_weight: float = 3.0
