@@ -232,3 +232,51 @@ def test_quicktime_is_refused_where_the_network_wants_mp4(tenants, accounts):
         assert MediaFile.objects.get().file.name.endswith(".mov")
     assert problems["cafe-li"] == {"video_type"}
     assert not problems["cafe_x"]
+
+
+def test_videos_are_served_by_byte_ranges(client, tenants, accounts):
+    post = _draft(tenants, [accounts[0]])
+    clip = make_mp4(5)
+    with brand_scope(tenants.brand_a):
+        item = media.do_attach_video(post, tenants.owner, _upload(clip), "Plan")
+    client.force_login(tenants.people["analyst"])
+    url = f"/b/alpha/publishing/images/{item.pk}/"
+    whole = client.get(url)
+    assert whole.status_code == 200 and whole["Accept-Ranges"] == "bytes"
+    assert b"".join(whole.streaming_content) == clip
+    part = client.get(url, HTTP_RANGE="bytes=100-199")
+    assert part.status_code == 206 and part.content == clip[100:200]
+    assert part["Content-Range"] == f"bytes 100-199/{len(clip)}"
+    tail = client.get(url, HTTP_RANGE="bytes=-10")
+    assert tail.content == clip[-10:]
+    open_ended = client.get(url, HTTP_RANGE=f"bytes={len(clip) - 5}-")
+    assert open_ended.content == clip[-5:]
+    beyond = client.get(url, HTTP_RANGE=f"bytes={len(clip) + 10}-")
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(clip)}"
+    assert (
+        client.get(f"/b/beta/publishing/images/{item.pk}/", HTTP_RANGE="bytes=0-9").status_code
+        == 404
+    )
+
+
+@translation.override("en")
+def test_live_checks_of_an_edited_post_include_its_video(client, tenants, accounts):
+    with brand_scope(tenants.brand_a):
+        x = _account(tenants.brand_a, "x", "cafe_x")
+    post = _draft(tenants, [accounts[0], x])
+    with brand_scope(tenants.brand_a):
+        media.do_attach_video(post, tenants.owner, _upload(make_mp4(200)), "Conférence")
+    client.force_login(tenants.people["community_manager"])
+    data = {"text": "Bonjour", "accounts": [accounts[0].pk, x.pk]}
+    without = client.post("/b/alpha/publishing/check/", data)
+    assert b"video" not in without.content.lower()
+    edited = client.post("/b/alpha/publishing/check/", {**data, "post_id": post.pk})
+    assert b"X takes videos up to 2 min 20 s; this one lasts 3 min 20 s." in edited.content
+    # Another brand's post id adds nothing (the query is scoped to the brand).
+    with brand_scope(tenants.brand_b):
+        foreign = workflow.do_save_post(
+            tenants.brand_b, tenants.owner, text="Beta", accounts=[], scheduled_at=None
+        )
+    other = client.post("/b/alpha/publishing/check/", {**data, "post_id": foreign.pk})
+    assert b"video" not in other.content.lower()
+    assert b'name="post_id"' in client.get(f"/b/alpha/publishing/posts/{post.pk}/edit/").content

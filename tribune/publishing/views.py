@@ -13,7 +13,7 @@ from tribune.core.http import AuthedRequest
 from tribune.core.scope import unscoped
 from tribune.networks.models import SocialAccount
 from tribune.publishing import abtest, links, metrics, workflow
-from tribune.publishing.checks import check_text
+from tribune.publishing.checks import check_text, media_problems
 from tribune.publishing.forms import PostForm
 from tribune.publishing.models import (
     Attempt,
@@ -127,20 +127,24 @@ def live_check(request: AuthedRequest) -> HttpResponse:
     text = request.POST.get("text", "")
     ids = [int(i) for i in request.POST.getlist("accounts") if i.isdigit()]
     accounts = SocialAccount.objects.filter(pk__in=ids)
-    results = [
-        (
-            account,
-            check_text(
-                request.brand,
-                account.network,
-                text,
-                sponsored=bool(request.POST.get("sponsored")),
-                language=request.POST.get("language") or account.language,
-                account=account.handle,
-            ),
+    # Editing a post: its images or video count too (video limits differ per network).
+    post_id = request.POST.get("post_id", "")
+    post = Post.objects.filter(pk=int(post_id)).first() if post_id.isdigit() else None
+    files = list(post.media.all()) if post is not None else []
+    results = []
+    for account in accounts:
+        result = check_text(
+            request.brand,
+            account.network,
+            text,
+            sponsored=bool(request.POST.get("sponsored")),
+            language=request.POST.get("language") or account.language,
+            account=account.handle,
         )
-        for account in accounts
-    ]
+        if post is not None:
+            result["problems"] += media_problems(account.network, files)
+            result["blocking"] = any(p.blocking for p in result["problems"])
+        results.append((account, result))
     return render(request, "publishing/_checks.html", {"results": results})
 
 
