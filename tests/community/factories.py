@@ -118,7 +118,5 @@ URL_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "event_op": lambda brand: "survey",
     "invitation_id": _invitation,
     "briefing_id": _briefing,
-    "feedback_op": lambda brand: "add",
     "segment_id": _segment,
-    "segment_op": lambda brand: "save",
 }

@@ -82,7 +82,7 @@ def test_analyst_cannot_write(client, tenants, populated):  # type: ignore[no-un
         reverse("community:member_create", args=[slug]),
         reverse("community:member_action", args=[slug, member.pk, "profile"]),
         reverse("community:set_stage", args=[slug, member.pk]),
-        reverse("community:feedback_action", args=[slug, "add"]),
+        reverse("community:feedback_add", args=[slug]),
     ):
         assert client.post(url, {"display_name": "x", "text": "x"}).status_code == 403
     assert (

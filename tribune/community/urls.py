@@ -56,8 +56,11 @@ urlpatterns = [
     ),
     path(B + "feedback/", feedback.feedback_list, name="feedback"),
     path(B + "feedback/export.csv", feedback.feedback_csv, name="feedback_csv"),
-    path(B + "feedback/<slug:feedback_op>/", feedback.feedback_action, name="feedback_action"),
+    path(B + "feedback/add/", feedback.feedback_add, name="feedback_add"),
+    path(B + "feedback/collect/", feedback.feedback_collect, name="feedback_collect"),
+    path(B + "feedback/share/", feedback.feedback_share, name="feedback_share"),
     path(B + "segments/", segments.segment_list, name="segments"),
     path(B + "segments/<int:segment_id>/", segments.segment_detail, name="segment"),
-    path(B + "segments/do/<slug:segment_op>/", segments.segment_action, name="segment_action"),
+    path(B + "segments/save/", segments.segment_save, name="segment_save"),
+    path(B + "segments/compute/", segments.segment_compute, name="segment_compute"),
 ]

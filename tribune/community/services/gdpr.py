@@ -207,16 +207,30 @@ def sweep(brand: Brand, strings: set[str]) -> int:
         fields = [
             f
             for f in model._meta.get_fields()
-            if isinstance(f, TEXT_FIELDS) and f.concrete and not f.primary_key and not f.choices
+            if isinstance(f, TEXT_FIELDS) and f.concrete and not f.primary_key
         ]
         if not fields:
             continue
+        manager = model._base_manager
+        rows = manager.filter(brand=brand)
+        # Text columns are searched by the database; JSON ones are read and searched
+        # here (SQLite stores non-ASCII characters escaped inside JSON text).
         q = Q()
         for f in fields:
-            for s in ordered:
-                q |= Q(**{f"{f.attname}__icontains": s})
-        manager = model._base_manager
-        for obj in manager.filter(brand=brand).filter(q):
+            if not isinstance(f, models.JSONField):
+                for s in ordered:
+                    q |= Q(**{f"{f.attname}__icontains": s})
+        json_fields = [f for f in fields if isinstance(f, models.JSONField)]
+        candidates = set(rows.filter(q).values_list("pk", flat=True)) if q else set()
+        lowered = [s.lower() for s in ordered]
+        for f in json_fields:
+            for pk, value in rows.exclude(**{f"{f.attname}__isnull": True}).values_list(
+                "pk", f.attname
+            ):
+                text = json.dumps(value, ensure_ascii=False).lower()
+                if any(s in text for s in lowered):
+                    candidates.add(pk)
+        for obj in manager.filter(pk__in=candidates):
             updates = []
             for f in fields:
                 old = getattr(obj, f.attname)

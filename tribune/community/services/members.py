@@ -3,6 +3,7 @@ the sync that links inbox and listening authors (by network + handle) to members
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,6 +15,9 @@ from django.utils.translation import gettext as _
 from tribune.accounts.models import Brand, User
 from tribune.community.models import Identity, Interaction, Member, SyncCursor
 from tribune.core.audit import record_audit
+from tribune.networks.base import NetworkError
+
+logger = logging.getLogger(__name__)
 
 NETWORK_KINDS = {"mention", "reply", "quote", "dm", "repost", "like", "follow"}
 _PHONE_CLEAN = re.compile(r"[^\d+]")
@@ -353,7 +357,11 @@ def sync_network_events(brand: Brand, pages: int = 20) -> int:
         cursor = _cursor(brand, f"sandbox:{account.pk}")
         connector = account.connector()
         for _page in range(pages):
-            page = connector.fetch_inbound(cursor.cursor)
+            try:
+                page = connector.fetch_inbound(cursor.cursor)
+            except NetworkError as exc:  # the next sync tries again from the same cursor
+                logger.warning("community sync of account %s: %s", account.pk, exc)
+                break
             for item in page.items:
                 if item.kind not in SOCIAL_ONLY:
                     continue

@@ -60,7 +60,23 @@ def feedback_list(request: AuthedRequest) -> HttpResponse:
 
 @community_view(WRITE)
 @require_POST
-def feedback_action(request: AuthedRequest, feedback_op: str) -> HttpResponse:
+def feedback_add(request: AuthedRequest) -> HttpResponse:
+    return _feedback_action(request, "add")
+
+
+@community_view(WRITE)
+@require_POST
+def feedback_collect(request: AuthedRequest) -> HttpResponse:
+    return _feedback_action(request, "collect")
+
+
+@community_view(WRITE)
+@require_POST
+def feedback_share(request: AuthedRequest) -> HttpResponse:
+    return _feedback_action(request, "share")
+
+
+def _feedback_action(request: AuthedRequest, feedback_op: str) -> HttpResponse:
     url = reverse("community:feedback", args=[request.brand.slug])
     try:
         if feedback_op == "add":

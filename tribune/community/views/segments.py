@@ -32,7 +32,17 @@ def segment_list(request: AuthedRequest) -> HttpResponse:
 
 @community_view(WRITE)
 @require_POST
-def segment_action(request: AuthedRequest, segment_op: str) -> HttpResponse:
+def segment_save(request: AuthedRequest) -> HttpResponse:
+    return _segment_action(request, "save")
+
+
+@community_view(WRITE)
+@require_POST
+def segment_compute(request: AuthedRequest) -> HttpResponse:
+    return _segment_action(request, "compute")
+
+
+def _segment_action(request: AuthedRequest, segment_op: str) -> HttpResponse:
     url = reverse("community:segments", args=[request.brand.slug])
     try:
         if segment_op == "save":
