@@ -280,3 +280,53 @@ def test_live_checks_of_an_edited_post_include_its_video(client, tenants, accoun
     other = client.post("/b/alpha/publishing/check/", {**data, "post_id": foreign.pk})
     assert b"video" not in other.content.lower()
     assert b'name="post_id"' in client.get(f"/b/alpha/publishing/posts/{post.pk}/edit/").content
+
+
+def test_a_video_post_reaches_youtube_through_the_publisher(tenants, monkeypatch):
+    """Composer → approval → the publisher → YouTube's resumable upload (HTTP stubbed at
+    the outbound boundary): the stored file is what YouTube receives."""
+    import httpx
+
+    from tribune.core import outbound
+
+    session = (
+        "https://www.googleapis.com/upload/youtube/v3/videos?uploadType=resumable&upload_id=u1"
+    )
+    seen: list[httpx.Request] = []
+
+    def youtube(request: httpx.Request) -> httpx.Response:
+        request.read()
+        seen.append(request)
+        if request.method == "POST":
+            return httpx.Response(200, headers={"Location": session})
+        return httpx.Response(200, json={"id": "dQw4w9WgXcQ", "kind": "youtube#video"})
+
+    real = outbound.http_client
+    monkeypatch.setattr(
+        outbound,
+        "http_client",
+        lambda transport=None, **kw: real(httpx.MockTransport(youtube), **kw),
+    )
+    with brand_scope(tenants.brand_a):
+        channel = do_connect_account(
+            tenants.brand_a,
+            "youtube",
+            Credentials(handle="cafetribune", secrets={"access_token": "tok"}, remote_id="UCx5"),
+            None,
+        )
+    post = _draft(tenants, [channel], text="Visite de l'atelier\nTout le savoir-faire.")
+    clip = make_mp4(42)
+    with brand_scope(tenants.brand_a):
+        media.do_attach_video(post, tenants.owner, _upload(clip), "Visite")
+        assert not workflow.check_post(post)["cafetribune"]["blocking"]
+        workflow.do_submit(post, tenants.owner)
+        workflow.do_approve(post, tenants.owner)
+    for variant_id in publisher.claim_due(now=timezone.now() + timedelta(seconds=5)):
+        assert publisher.publish_variant(variant_id) == "success"
+    begin, put = seen
+    assert begin.headers["X-Upload-Content-Type"] == "video/mp4"
+    assert begin.headers["X-Upload-Content-Length"] == str(len(clip))
+    assert put.content == clip and str(put.url) == session
+    with brand_scope(tenants.brand_a):
+        variant = post.variants.get()
+    assert variant.remote_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
