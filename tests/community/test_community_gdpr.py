@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import timedelta
 
+import pytest
 from django.apps import apps
 from django.db import models
 from django.urls import reverse
@@ -245,9 +246,7 @@ def test_erase_direct_call_is_atomic(tenants, monkeypatch):  # type: ignore[no-u
 
     monkeypatch.setattr("tribune.community.services.gdpr.sweep", broken)
     with brand_scope(tenants.brand_a):
-        try:
+        with pytest.raises(RuntimeError):
             do_erase(main, None)
-        except RuntimeError:
-            pass
         assert Member.objects.filter(pk=main.pk).exists()
         assert Message.objects.get(remote_id="m1").text.startswith("Bonjour")
