@@ -1,4 +1,6 @@
-"""Listening crisis detection on a labelled synthetic benchmark.
+"""Listening benchmarks: crisis detection quality, and ingestion throughput.
+
+1. Detection (``--only detection``), on a labelled synthetic benchmark:
 
 Each brand gets seasonal background traffic (hour-of-day curve, quieter weekends,
 day-to-day over-dispersion, ~15 % negative, ~1.5 % with a crisis word) for six weeks;
@@ -12,21 +14,34 @@ Reported: recall (incidents with an alert during the incident), false alerts per
 per week (alerts raised outside any incident), median and 95th percentile detection delay.
 Targets: recall ≥ 0.95, ≤ 1 false alert per brand per week.
 
+2. Ingestion (``--only ingest``): end to end on PostgreSQL (a throwaway database), one
+process: raw Bluesky ``searchPosts`` and Mastodon timeline pages (JSON bytes, as the
+network sends them) → parse (``tribune.listening.social``) → de-duplicate (keys and
+near-duplicate text hashes, looked up in bulk) → analyse (the ingest engine: the fast
+lexicon analysis; the model refines later, ``services/refine.py``) → match the brand's
+queries → store mentions and matches. 10 % of items are re-sent posts, 4 % copies of
+another post's text by the same author, 15 % match no query. Target: ≥ 1,000 mentions/s
+sustained on 2 cores.
+
     .venv/bin/python -m benchmarks bench_listening      # writes docs/benchmarks.md
+    .venv/bin/python -m benchmarks.bench_listening --only ingest --mentions 20000 --no-docs
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import os
 import random
 import sys
+import time
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 import numpy as np
 
-from benchmarks.common import percentile, write_section
+from benchmarks.common import drop_database, fresh_database, migrate, percentile, write_section
 
 MINUTES_PER_WEEK = 7 * 24 * 60
 WEEKS_TOTAL = 6
@@ -154,11 +169,7 @@ def run_brand(seed: int) -> tuple[int, int, list[float], int]:
     return len(incidents), len(first_trigger), delays, false_alerts
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--brands", type=int, default=40)
-    parser.add_argument("--no-docs", action="store_true")
-    args = parser.parse_args(argv if argv is not None else [])
+def detection(args: argparse.Namespace) -> None:
     _setup_django()
     incidents = detected = false = 0
     delays: list[float] = []
@@ -184,6 +195,351 @@ def main(argv: list[str] | None = None) -> None:
     print(body)
     if not args.no_docs:
         write_section("listening", body)
+
+
+# --- ingestion throughput ------------------------------------------------------------------
+INGEST_DB = "tribune_bench_listening"
+BATCH = 500
+WORDS_FR = [
+    "service",
+    "client",
+    "livraison",
+    "commande",
+    "colis",
+    "retard",
+    "remboursement",
+    "qualité",
+    "prix",
+    "magasin",
+    "appli",
+    "box",
+    "abonnement",
+    "facture",
+    "réseau",
+    "panne",
+    "conseiller",
+    "accueil",
+    "produit",
+    "nouveauté",
+    "promo",
+    "super",
+    "génial",
+    "déçu",
+    "honte",
+    "arnaque",
+    "merci",
+    "bravo",
+    "lent",
+    "rapide",
+    "cher",
+    "pratique",
+]
+WORDS_EN = [
+    "customer",
+    "service",
+    "delivery",
+    "order",
+    "parcel",
+    "delay",
+    "refund",
+    "quality",
+    "price",
+    "store",
+    "app",
+    "box",
+    "subscription",
+    "invoice",
+    "network",
+    "outage",
+    "advisor",
+    "product",
+    "launch",
+    "deal",
+    "great",
+    "awesome",
+    "disappointed",
+    "scam",
+    "thanks",
+    "slow",
+    "fast",
+    "expensive",
+    "handy",
+]
+NAMES = ["Alpha", "AlphaBox", "Zeta", "Omega Telecom", "#alphabox", "Jean Dupont"]
+
+
+def _sentence(rng: random.Random, matched: bool) -> tuple[str, str]:
+    lang = "fr" if rng.random() < 0.7 else "en"
+    words = WORDS_FR if lang == "fr" else WORDS_EN
+    body = [rng.choice(words) for _ in range(rng.randint(6, 40))]
+    if matched:
+        body.insert(rng.randrange(len(body)), rng.choice(NAMES))
+    text = " ".join(body).capitalize() + rng.choice([".", " !", " ?", " 😡", " 👍"])
+    return lang, text
+
+
+def _pages(total: int, seed: int = 11) -> list[tuple[str, bytes]]:
+    """Raw network pages: ("bluesky", searchPosts JSON) and ("mastodon", statuses JSON)."""
+    rng = random.Random(seed)
+    start = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    posts: list[tuple[str, dict]] = []
+    made: list[tuple[str, dict]] = []
+    for n in range(total):
+        moment = (start + timedelta(seconds=n * 0.5)).isoformat().replace("+00:00", "Z")
+        roll = rng.random()
+        if made and roll < 0.10:  # the same post again (two searches, a re-read)
+            posts.append(made[rng.randrange(len(made))])
+            continue
+        network = "bluesky" if rng.random() < 0.5 else "mastodon"
+        author = f"user{rng.randrange(20000)}"
+        if made and roll < 0.14:  # same author, same words, another post: a copy
+            _kind, other = made[rng.randrange(len(made))]
+            text = other.get("record", {}).get("text") or other.get("content", "")
+            text = str(text).removeprefix("<p>").removesuffix("</p>")
+            lang = "fr"
+        else:
+            lang, text = _sentence(rng, matched=rng.random() > 0.15)
+        if network == "bluesky":
+            post = {
+                "uri": f"at://did:plc:{author}/app.bsky.feed.post/{n:012d}",
+                "cid": f"bafy{n}",
+                "author": {"did": f"did:plc:{author}", "handle": f"{author}.bsky.social"},
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "text": text,
+                    "createdAt": moment,
+                    "langs": [lang],
+                },
+                "indexedAt": moment,
+                "likeCount": rng.randrange(50),
+                "repostCount": rng.randrange(10),
+            }
+        else:
+            post = {
+                "id": str(100000 + n),
+                "created_at": moment,
+                "uri": f"https://masto.example/users/{author}/statuses/{n}",
+                "url": f"https://masto.example/@{author}/{n}",
+                "content": f"<p>{text}</p>",
+                "language": lang,
+                "reblog": None,
+                "spoiler_text": "",
+                "account": {
+                    "acct": f"{author}@masto.example",
+                    "followers_count": int(rng.paretovariate(1.2) * 30),
+                },
+            }
+        made.append((network, post))
+        posts.append((network, post))
+    pages: list[tuple[str, bytes]] = []
+    for network, size in (("bluesky", 100), ("mastodon", 40)):
+        mine = [p for k, p in posts if k == network]
+        for i in range(0, len(mine), size):
+            chunk = mine[i : i + size]
+            body = {"posts": chunk, "cursor": str(i)} if network == "bluesky" else chunk
+            pages.append((network, json.dumps(body).encode()))
+    random.Random(seed + 1).shuffle(pages)
+    return pages
+
+
+def _ingest_setup(workers: int):  # type: ignore[no-untyped-def]
+    """One brand per worker (an agency's brands are fetched in parallel), same queries."""
+    from tribune.accounts.models import User
+    from tribune.accounts.services import do_create_brand, do_create_workspace
+    from tribune.core.scope import brand_scope
+    from tribune.listening.models import Query, Source
+
+    owner = User.objects.create_user("bench@example.test", "bench-password-123")
+    workspace = do_create_workspace("Bench", "bench", "agency", owner)
+    setups = []
+    for n in range(workers):
+        brand = do_create_brand(workspace, owner, name=f"Alpha {n}", slug=f"alpha-{n}")
+        with brand_scope(brand):
+            for name, expression in [
+                ("Alpha", 'alpha OR alphabox OR "alpha box"'),
+                ("Produit", "alphabox AND (panne OR retard OR outage OR delay)"),
+                ("Concurrent", '"omega telecom" OR zeta'),
+                ("Hashtag", "#alphabox"),
+                ("Dirigeant", '"jean dupont"'),
+                ("Alpha FR négatif", "alpha lang:fr (arnaque OR honte OR déçu)"),
+            ]:
+                Query.objects.create(brand=brand, name=name, expression=expression)
+            bluesky = Source.objects.create(brand=brand, kind="bluesky", search="alpha")
+            mastodon = Source.objects.create(
+                brand=brand, kind="mastodon_tag", url="https://masto.example", search="alpha"
+            )
+        setups.append((brand.pk, bluesky.pk, mastodon.pk))
+    return setups
+
+
+def _worker(args: tuple) -> dict:  # type: ignore[type-arg]
+    """One worker process: parse and ingest its brand's pages; counts and CPU seconds."""
+    (brand_id, bluesky_id, mastodon_id), total, seed, start_at = args
+    from django.db import connections
+    from django.utils import timezone
+
+    from tribune.accounts.models import Brand
+    from tribune.core.scope import brand_scope
+    from tribune.listening.models import Source
+    from tribune.listening.services.ingest import do_ingest
+    from tribune.listening.social import bluesky_items, mastodon_items
+
+    connections.close_all()  # never share the parent's connection
+    pages = _pages(total, seed)
+    brand = Brand.objects.get(pk=brand_id)
+    with brand_scope(brand):
+        sources = {
+            "bluesky": Source.objects.get(pk=bluesky_id),
+            "mastodon": Source.objects.get(pk=mastodon_id),
+        }
+        while time.time() < start_at:  # every worker starts together
+            time.sleep(0.01)
+        cpu0, wall0 = time.process_time(), time.perf_counter()
+        offered = stored = duplicates = 0
+        pending: dict[str, list] = {"bluesky": [], "mastodon": []}
+        for network, raw in [*pages, ("flush", b"")]:
+            if network == "flush":
+                ready = [(k, v) for k, v in pending.items() if v]
+            else:
+                data = json.loads(raw)
+                items = (
+                    bluesky_items(data["posts"]) if network == "bluesky" else mastodon_items(data)
+                )
+                pending[network] += items
+                ready = [(network, pending[network])] if len(pending[network]) >= BATCH else []
+            for key, batch in ready:
+                result = do_ingest(brand, sources[key], batch, timezone.now())
+                offered += len(batch)
+                stored += result.stored
+                duplicates += result.duplicates
+                pending[key] = []
+        wall = time.perf_counter() - wall0
+        cpu = time.process_time() - cpu0
+    connections.close_all()
+    return {
+        "offered": offered,
+        "stored": stored,
+        "duplicates": duplicates,
+        "wall": wall,
+        "cpu": cpu,
+    }
+
+
+def run_ingest(total: int, workers: int) -> dict:  # type: ignore[type-arg]
+    import multiprocessing
+
+    from django.db import connection, connections
+
+    from tribune.core.scope import unscoped
+    from tribune.listening.models import Mention, MentionMatch
+    from tribune.listening.services.ingest import ingest_engine
+
+    setups = _ingest_setup(workers)
+    connections.close_all()
+    load_before = os.getloadavg()
+    start_at = time.time() + 3 + total / 20_000  # time for each worker to build its pages
+    jobs = [(setup, total // workers, 11 + n, start_at) for n, setup in enumerate(setups)]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        results = pool.map(_worker, jobs)
+    load_after = os.getloadavg()
+    elapsed = max(r["wall"] for r in results)
+    offered = sum(r["offered"] for r in results)
+    with unscoped():
+        counts = (Mention.objects.count(), MentionMatch.objects.count())
+    first_brand = setups[0][0]
+    return {
+        "workers": workers,
+        "offered": offered,
+        "stored": sum(r["stored"] for r in results),
+        "duplicates": sum(r["duplicates"] for r in results),
+        "elapsed": elapsed,
+        "rate": offered / elapsed,
+        "cpu_per_1000": 1000 * sum(r["cpu"] for r in results) / offered,
+        "mentions": counts[0],
+        "matches": counts[1],
+        "engine": ingest_engine(),
+        "load": (load_before[0], load_after[0]),
+        "vendor": connection.vendor,
+        "refine": _refine_rate(first_brand),
+    }
+
+
+def _refine_rate(brand_id: int) -> tuple[str, float, int]:
+    """How fast the later model pass re-reads ingested mentions (a sample)."""
+    from tribune.accounts.models import Brand
+    from tribune.core.scope import brand_scope
+    from tribune.listening.services.refine import refine_engine, refine_pending
+
+    engine = refine_engine()
+    if engine != "model":
+        return engine, 0.0, 0
+    from tribune.listening.analysis import analyse_texts
+
+    analyse_texts(["warm up: load the model once"], engine="model")
+    with brand_scope(Brand.objects.get(pk=brand_id)):
+        t0 = time.perf_counter()
+        done = refine_pending(limit=512)
+        return engine, done / (time.perf_counter() - t0), done
+
+
+def ingest_section(total: int, workers: int) -> str:
+    url = fresh_database(INGEST_DB)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("TRIBUNE_LOG_LEVEL", "WARNING")
+    try:
+        migrate(url)
+        _setup_django()
+        r = run_ingest(total, workers)
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop_database(INGEST_DB)
+    verdict = "met" if r["rate"] >= 1000 else "NOT met"
+    refine_engine, refine_rate, refine_n = r["refine"]
+    refine_line = (
+        f"Later pass (`listening.refine`, engine `{refine_engine}`): {refine_rate:,.0f} "
+        f"mentions/s on a sample of {refine_n}; it re-reads the lexicon's language, sentiment "
+        "and toxicity with the trained model and updates the matches detection counts."
+        if refine_n
+        else f"Later pass: engine `{refine_engine}` (no model installed: nothing to refine)."
+    )
+    return (
+        "## Listening: ingestion throughput\n\n"
+        f"`python -m benchmarks.bench_listening --only ingest --mentions {total} --workers "
+        f"{workers}` — {workers} worker process(es) (one brand each, as the `ingest` queue runs "
+        f"sources in parallel), {r['vendor']} on the same machine, {r['offered']:,} mentions "
+        "offered as raw "
+        "Bluesky searchPosts / Mastodon timeline pages (JSON), batches of "
+        f"{BATCH}: parse → bulk de-duplication → analysis (`{r['engine']}` at ingest) → query "
+        "matching (6 queries) → bulk insert of mentions and matches.\n\n"
+        "| metric | value | target |\n| --- | --- | --- |\n"
+        f"| sustained rate (offered, end to end) | {r['rate']:,.0f} mentions/s | ≥ 1,000 |\n"
+        f"| stored / duplicates dropped | {r['stored']:,} / {r['duplicates']:,} | — |\n"
+        f"| rows written (mentions / matches) | {r['mentions']:,} / {r['matches']:,} | — |\n"
+        f"| wall time | {r['elapsed']:.1f} s | — |\n"
+        f"| Python CPU per 1,000 mentions (all workers) | {r['cpu_per_1000']:.2f} s | — |\n\n"
+        f"Target {verdict}. Load average (1 min) {r['load'][0]:.1f} before, "
+        f"{r['load'][1]:.1f} after (other jobs shared the 2 cores).\n\n"
+        f"{refine_line}\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--brands", type=int, default=40)
+    parser.add_argument("--mentions", type=int, default=50_000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--only", choices=["detection", "ingest"], default="")
+    parser.add_argument("--no-docs", action="store_true")
+    args = parser.parse_args(argv if argv is not None else [])
+    if args.only != "ingest":
+        detection(args)
+    if args.only != "detection":
+        body = ingest_section(args.mentions, args.workers)
+        print(body)
+        if not args.no_docs:
+            write_section("listening-ingest", body)
 
 
 if __name__ == "__main__":

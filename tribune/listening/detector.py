@@ -20,7 +20,8 @@ from statistics import median
 
 import regex
 
-from tribune.strategy.rules.matching import Document, find_term
+from tribune.listening.querylang import contains_term
+from tribune.strategy.rules.matching import Document
 
 WINDOW = timedelta(hours=1)
 WEEKS = 4
@@ -108,7 +109,7 @@ _WORDS = [(word.rstrip("*"), word.endswith("*")) for word in CRISIS_WORDS]
 
 def crisis_words(text: str, doc: Document | None = None) -> list[str]:
     doc = doc or Document.of(text)
-    return [word for word, prefix in _WORDS if find_term(doc, word, prefix=prefix)]
+    return [word for word, prefix in _WORDS if contains_term(doc, word, prefix)]
 
 
 def is_influential(sentiment: str, toxicity: float, reach: int) -> bool:

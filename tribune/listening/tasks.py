@@ -93,3 +93,13 @@ def deliver_alert(alert_id: int) -> int:
         return 0
     with brand_scope(alert.brand_id):
         return send_pending(alert)
+
+
+@periodic("listening.refine", every=30)
+@task(queue_name="ingest")
+def refine() -> int:
+    """Re-read freshly ingested mentions with the trained model (services/refine.py)."""
+    from tribune.listening.services.refine import refine_for
+
+    with unscoped():
+        return refine_for()

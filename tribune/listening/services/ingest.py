@@ -28,9 +28,15 @@ from tribune.core.safety import web_url
 from tribune.listening.analysis import analyse_texts
 from tribune.listening.detector import crisis_words, is_influential
 from tribune.listening.models import Mention, MentionMatch, Query, Source
-from tribune.listening.querylang import Node, QuerySyntaxError, Target, evaluate, parse
+from tribune.listening.querylang import (
+    Node,
+    QuerySyntaxError,
+    Target,
+    evaluate,
+    parse,
+    quick_fold,
+)
 from tribune.strategy.rules.matching import Document
-from tribune.strategy.rules.normalize import fold_term
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +71,9 @@ _NOT_WORD = regex.compile(r"[^\w]+")
 
 def normalised_text(text: str) -> str:
     plain = _HANDLE.sub(" ", _URL.sub(" ", text))
-    return " ".join(_NOT_WORD.sub(" ", fold_term(plain)).split())
+    # quick_fold folds character by character like fold_term; the whitespace fold_term
+    # collapses is removed here with every other non-word character.
+    return " ".join(_NOT_WORD.sub(" ", quick_fold(plain)).split())
 
 
 def text_hash(item: Item) -> str:
