@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tribune.core.crypto import EncryptedJSONField
+
 
 def validate_timezone(value: str) -> None:
     try:
@@ -70,6 +72,8 @@ class Workspace(models.Model):
     slug = models.SlugField(unique=True, max_length=60)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COMPANY)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Owners, administrators and strategists must use two-factor authentication.
+    require_2fa = models.BooleanField(_("require two-factor authentication"), default=False)
 
     def __str__(self) -> str:
         return self.name
@@ -186,3 +190,23 @@ class LoginAttempt(models.Model):
 
     key = models.CharField(max_length=200, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+
+class TOTPDevice(models.Model):
+    """A user's authenticator app (RFC 6238, 30 s steps, 6 digits). The secret is stored
+    encrypted; ``last_step`` refuses a code used twice (replay)."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedJSONField(default=dict)  # {"key": base32}
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class RecoveryCode(models.Model):
+    """One-time codes for a lost phone; only their SHA-256 is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)

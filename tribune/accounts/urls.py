@@ -1,12 +1,19 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from tribune.accounts import views
+from tribune.accounts import twofactor_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.login_view, name="login"),
+    path("login/code/", twofactor_views.login_2fa, name="login_2fa"),
+    path("me/2fa/", twofactor_views.two_factor, name="two_factor"),
+    path(
+        "w/<slug:workspace_slug>/security/2fa/",
+        twofactor_views.workspace_policy,
+        name="workspace_2fa_policy",
+    ),
     path("logout/", views.logout_view, name="logout"),
     path("invite/<str:token>/", views.accept_invitation, name="accept_invitation"),
     path("me/", views.profile, name="profile"),

@@ -9,7 +9,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from tribune.accounts import services, throttle
+from tribune.accounts import services, throttle, twofactor, twofactor_views
 from tribune.accounts.forms import AcceptInvitationForm, ApiTokenForm, LoginForm
 from tribune.accounts.models import ApiToken, User
 from tribune.core.audit import record_audit
@@ -43,10 +43,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 status = 400
             else:
                 throttle.clear_login_failures(email)
+                target = request.POST.get("next") or request.GET.get("next") or ""
+                if twofactor.has_2fa(user):  # type: ignore[arg-type]
+                    return twofactor_views.begin_second_step(request, user, target)  # type: ignore[arg-type]
                 login(request, user)  # rotates the session key (no session fixation)
                 request.session["django_language"] = user.language  # type: ignore[attr-defined]
                 record_audit("user.login", actor=user, ip_address=ip)
-                target = request.POST.get("next") or request.GET.get("next") or ""
                 if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
                     target = ""
                 response = redirect(target or "web:home")
