@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from tests.publishing.conftest import sandbox_posts
 from tests.publishing.mp4_samples import make_mp4
@@ -330,3 +333,21 @@ def test_a_video_post_reaches_youtube_through_the_publisher(tenants, monkeypatch
     with brand_scope(tenants.brand_a):
         variant = post.variants.get()
     assert variant.remote_url == "https://www.youtube.com/watch?v=dQw4w9WgXcQ"
+
+
+@given(st.binary(max_size=400), st.integers(min_value=0, max_value=2000))
+@hypothesis_settings(max_examples=300, deadline=None)
+def test_probe_only_ever_raises_video_error(noise, cut):
+    """Random bytes, and real headers cut anywhere or with noise spliced in: either facts or
+    a ``VideoError`` with a sentence, never a crash."""
+    sample = make_mp4(7, moov_last=bool(cut % 2))
+    for data in (
+        noise,
+        sample[:cut],
+        sample[:cut] + noise + sample[cut:],
+        b"\0\0\0\x18ftypisom" + noise,
+    ):
+        try:
+            video.probe(io.BytesIO(data))
+        except video.VideoError as exc:
+            assert str(exc)

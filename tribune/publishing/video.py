@@ -157,7 +157,17 @@ def _track(moov: bytes, start: int, end: int) -> tuple[str, str, int, int]:
 
 
 def probe(handle: BinaryIO) -> VideoInfo:
-    """Read a video's facts from a seekable binary file; ``VideoError`` if it is not one."""
+    """Read a video's facts from a seekable binary file; ``VideoError`` if it is not one
+    (whatever the bytes: a damaged or hostile file never raises anything else)."""
+    try:
+        return _probe(handle)
+    except (struct.error, IndexError, OverflowError, ValueError) as exc:
+        if isinstance(exc, VideoError):
+            raise
+        raise VideoError(_("This video file is damaged.")) from None
+
+
+def _probe(handle: BinaryIO) -> VideoInfo:
     handle.seek(0)
     container = sniff(handle.read(16))
     moov = _read_moov(handle)
