@@ -22,8 +22,13 @@ LINK = "https://alpha.example/nouveaute"
 
 def _post(member, text: str, when, url: str = "") -> None:  # type: ignore[no-untyped-def]
     Interaction.objects.create(
-        brand=member.brand, member=member, kind="mention", channel="bluesky",
-        occurred_at=when, summary=text, url=url,
+        brand=member.brand,
+        member=member,
+        kind="mention",
+        channel="bluesky",
+        occurred_at=when,
+        summary=text,
+        url=url,
     )
 
 
@@ -60,8 +65,13 @@ def test_embargo_respected_and_shares_attributed(client, tenants):  # type: igno
     assert mail.outbox == []
     page = client.get(reverse("community:briefing_page", args=[token]))
     assert page.status_code == 403
-    assert "Printemps" not in page.content.decode() and 'data-testid="embargo"' in page.content.decode()
-    assert client.get(reverse("community:briefing_go", args=[token]))["Location"].endswith(f"/community/briefing/{token}/")
+    assert (
+        "Printemps" not in page.content.decode()
+        and 'data-testid="embargo"' in page.content.decode()
+    )
+    assert client.get(reverse("community:briefing_go", args=[token]))["Location"].endswith(
+        f"/community/briefing/{token}/"
+    )
     client.get(reverse("community:briefing_pixel", args=[token]))
     with brand_scope(brand):
         assert not BriefingRecipient.objects.filter(opened_at__isnull=False).exists()
@@ -81,7 +91,12 @@ def test_embargo_respected_and_shares_attributed(client, tenants):  # type: igno
     assert page.status_code == 200 and "Printemps" in page.content.decode()
     assert client.get(reverse("community:briefing_go", args=[token]))["Location"] == LINK
     with brand_scope(brand):
-        _post(ana, f"Enfin officiel ! {LINK}", timezone.now() + timedelta(seconds=5), url="https://bsky.app/p/1")
+        _post(
+            ana,
+            f"Enfin officiel ! {LINK}",
+            timezone.now() + timedelta(seconds=5),
+            url="https://bsky.app/p/1",
+        )
         _post(cleo, "rien à voir", timezone.now())
         assert attribute_shares(brand) == {"shared": 1, "broke": 1}
         assert attribute_shares(brand) == {"shared": 0, "broke": 0}  # idempotent
@@ -92,7 +107,9 @@ def test_embargo_respected_and_shares_attributed(client, tenants):  # type: igno
         assert ben_r.broke_embargo_at and ben_r.shared_at is None
         assert Interaction.objects.filter(member=ana, kind="share").exists()
         assert Interaction.objects.filter(member=ben, kind="briefing").exists()
-    detail = client.get(reverse("community:briefing", args=[brand.slug, briefing.pk])).content.decode()
+    detail = client.get(
+        reverse("community:briefing", args=[brand.slug, briefing.pk])
+    ).content.decode()
     assert "Ben Roux (" in detail  # listed among those who broke the embargo
 
 

@@ -153,7 +153,9 @@ def interaction_graph(
     graph.es["weight"] = list(weights.values())
     ranks = graph.pagerank(weights="weight", directed=True)
     scale = len(ids) + 1
-    influence = {pk: ranks[index[pk]] * scale for pk in ids}
+    linked = {a for a, _b in weights} | {b for _a, b in weights}
+    # People outside the graph (no interaction, or none on the topic) have no influence.
+    influence = {pk: ranks[index[pk]] * scale for pk in ids if index[pk] in linked}
     # Communities among members only (the brand would glue everyone together).
     people = graph.subgraph(range(1, len(ids) + 1)).as_undirected(
         mode="collapse", combine_edges="sum"
