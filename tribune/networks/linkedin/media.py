@@ -24,7 +24,7 @@ MAX_ITEMS = 20  # a multi-image post takes 2 to 20 images
 MAX_ALT_TEXT = 4086
 VIDEO_TYPES = frozenset({"video/mp4"})
 MIN_VIDEO_BYTES, MAX_VIDEO_BYTES = 75 * 1024, 500 * 1024 * 1024
-WAIT_ATTEMPTS, WAIT_SECONDS = 40, 3.0
+WAIT_ATTEMPTS, WAIT_SECONDS = 30, 3.0  # 90 s: under the publisher's stuck delay
 sleep: Callable[[float], None] = time.sleep  # tests replace it
 
 

@@ -41,7 +41,7 @@ from tribune.networks.meta.graph import Graph
 
 MAX_HASHTAGS, MAX_MENTIONS = 30, 20
 WAIT_ATTEMPTS, WAIT_SECONDS = 10, 3.0
-VIDEO_WAIT_ATTEMPTS = 100  # five minutes for a Reel to be processed
+VIDEO_WAIT_ATTEMPTS = 30  # 90 s: under the publisher's stuck delay (120 s by default)
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
 MAX_VIDEO_BYTES = 300 * 1024 * 1024
 MediaUrl = Callable[[MediaItem], str]

@@ -33,7 +33,7 @@ MAX_VIDEO_BYTES = 512 * 1024 * 1024
 MAX_ALT_TEXT = 1000
 SEGMENT_BYTES = 4 * 1024 * 1024  # APPEND takes at most 5 MB per request
 API_HOST = "https://api.twitter.com"  # tweepy's host for every v2 route
-MAX_WAIT_SECONDS = 300.0
+MAX_WAIT_SECONDS = 90.0  # under the publisher's stuck delay (TRIBUNE_PUBLISH_STUCK_SECONDS)
 sleep: Callable[[float], None] = time.sleep  # tests replace it
 
 
