@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Callable
-from datetime import date
+import itertools
+from datetime import date, timedelta
 from typing import Any
 
 from django.test import Client
@@ -106,14 +107,17 @@ def _delivery(brand: Brand) -> int:
         ).pk
 
 
+_weeks = itertools.count()
+
+
 def _report(brand: Brand) -> int:
     from tribune.strategy.models import CmReport
 
     with brand_scope(brand):
         return CmReport.objects.create(
             brand=brand,
-            period_start=date(2026, 1, 5),
-            period_end=date(2026, 1, 11),
+            period_start=date(2026, 1, 5) + timedelta(weeks=(week := next(_weeks))),
+            period_end=date(2026, 1, 11) + timedelta(weeks=week),
             data={"posts": {"published": 3}},
         ).pk
 

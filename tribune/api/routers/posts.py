@@ -352,9 +352,9 @@ def unschedule_post(request, brand_slug: str, post_id: int):  # type: ignore[no-
     summary="Scheduled posts between two dates (brand time zone, at most 92 days)",
 )
 def calendar(request, brand_slug: str, params: Query[CalendarParams]):  # type: ignore[no-untyped-def]
-    if params.end < params.start or (params.end - params.start).days > 92:
-        raise ApiError(422, "invalid", "Give a start before the end, at most 92 days apart.", None)
     with in_brand(request, brand_slug, "posts:read") as access:
+        if params.end < params.start or (params.end - params.start).days > 92:
+            raise ApiError(422, "invalid", "Give a start before the end, at most 92 days apart.")
         tz = access.brand.tz
         try:
             start = datetime.combine(params.start, time.min, tzinfo=tz)
