@@ -3,10 +3,10 @@ isolation test: a new path parameter without a factory here fails that test)."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import secrets
 from collections.abc import Callable
-import itertools
 from datetime import date, timedelta
 from typing import Any
 
