@@ -103,3 +103,26 @@ def refine() -> int:
 
     with unscoped():
         return refine_for()
+
+
+@periodic("listening.digest", every=900)
+@task()
+def digest() -> int:
+    """Send each brand's daily digest when its hour has come (services/digest.py)."""
+    from tribune.accounts.models import Brand
+    from tribune.listening.models import OnCallSchedule
+    from tribune.listening.services.digest import send_digest_if_due
+
+    now = timezone.now()
+    with unscoped():
+        brand_ids = list(
+            OnCallSchedule.objects.filter(digest_enabled=True).values_list("brand_id", flat=True)
+        )
+    sent = 0
+    for brand in Brand.objects.filter(pk__in=brand_ids).select_related("workspace"):
+        with brand_scope(brand):
+            try:
+                sent += send_digest_if_due(brand, now)
+            except Exception:  # one brand's failure must not stop the others
+                logger.exception("Listening digest failed for brand %s", brand.pk)
+    return sent
