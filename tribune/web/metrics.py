@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tribune.core.scope import unscoped
 from tribune.publishing.models import Attempt, PostStatus, Variant
+from tribune.web import observability
 from tribune.worker.models import Heartbeat, PeriodicJob
 
 
@@ -86,6 +87,62 @@ def _collect() -> list[str]:
             out.append(
                 _line("tribune_publish_lateness_seconds", round(value, 3), {"quantile": str(q)})
             )
+    out += _more(now)
+    return out
+
+
+def _more(now) -> list[str]:  # type: ignore[no-untyped-def]
+    """Queue age, publish call duration, ingestion lag, alert delivery."""
+    out = ["# TYPE tribune_task_queue_oldest_seconds gauge"]
+    for queue, age in sorted(observability.oldest_ready_task_age(now).items()):
+        out.append(_line("tribune_task_queue_oldest_seconds", age, {"queue": queue}))
+    for name, values in (
+        ("tribune_publish_attempt_seconds", observability.publish_attempt_seconds(now)),
+        ("tribune_inbox_ingest_lag_seconds", observability.inbox_lag_seconds(now)),
+    ):
+        out.append(f"# TYPE {name} summary")
+        for q, value in observability.quantiles(values).items():
+            out.append(_line(name, value, {"quantile": q}))
+        out.append(_line(f"{name}_count", len(values)))
+    sources = observability.listening_sources(now)
+    out += [
+        "# TYPE tribune_listening_sources gauge",
+        _line("tribune_listening_sources", sources["enabled"]),
+        "# TYPE tribune_listening_sources_failing gauge",
+        _line("tribune_listening_sources_failing", sources["failing"]),
+    ]
+    if sources["oldest_success_age"] is not None:
+        out += [
+            "# TYPE tribune_listening_oldest_success_age_seconds gauge",
+            _line("tribune_listening_oldest_success_age_seconds", sources["oldest_success_age"]),
+        ]
+    if sources["newest_item_age"] is not None:
+        out += [
+            "# TYPE tribune_listening_ingest_lag_seconds gauge",
+            _line("tribune_listening_ingest_lag_seconds", sources["newest_item_age"]),
+        ]
+    alerts = observability.alert_delivery(now)
+    out.append("# TYPE tribune_alert_deliveries_24h gauge")
+    for status in ("pending", "sent", "failed"):
+        out.append(
+            _line(
+                "tribune_alert_deliveries_24h",
+                alerts["by_status"].get(status, 0),
+                {"status": status},
+            )
+        )
+    out += [
+        "# TYPE tribune_alerts_open_unacknowledged gauge",
+        _line("tribune_alerts_open_unacknowledged", alerts["open_unacknowledged"]),
+    ]
+    if alerts["oldest_pending_age"] is not None:
+        out += [
+            "# TYPE tribune_alert_delivery_oldest_pending_seconds gauge",
+            _line("tribune_alert_delivery_oldest_pending_seconds", alerts["oldest_pending_age"]),
+        ]
+    out.append("# TYPE tribune_alert_delivery_seconds summary")
+    for q, value in observability.quantiles(alerts["send_seconds"]).items():
+        out.append(_line("tribune_alert_delivery_seconds", value, {"quantile": q}))
     return out
 
 
