@@ -234,7 +234,10 @@ def xmpp_send(
         client.plugin["feature_mechanisms"].unencrypted_plain = loopback
 
         async def on_start(_event: object) -> None:
-            if not loopback and client.transport.get_extra_info("ssl_object") is None:
+            transport = client.transport
+            if not loopback and (
+                transport is None or transport.get_extra_info("ssl_object") is None
+            ):
                 fail(f"The XMPP server {host} did not offer TLS; nothing was sent.")
                 return
             message = client.make_message(mto=to, mbody=text, mtype="chat")

@@ -117,18 +117,26 @@ class OnCallForm(forms.Form):
     )
     digest_enabled = forms.BooleanField(label=_("Send a daily digest email"), required=False)
     digest_hour = forms.TypedChoiceField(
-        label=_("Digest at"), choices=HOURS, coerce=int, required=False, empty_value=8
+        label=_("Digest at"),
+        choices=HOURS,
+        coerce=int,
+        required=False,
+        empty_value=8,  # type: ignore[arg-type]
     )
     quiet_start_hour = forms.TypedChoiceField(
         label=_("Quiet hours from"),
         choices=HOURS,
         coerce=int,
         required=False,
-        empty_value=21,
+        empty_value=21,  # type: ignore[arg-type]
         help_text=_("No digest during quiet hours (crisis alerts still go out)."),
     )
     quiet_end_hour = forms.TypedChoiceField(
-        label=_("Quiet hours until"), choices=HOURS, coerce=int, required=False, empty_value=7
+        label=_("Quiet hours until"),
+        choices=HOURS,
+        coerce=int,
+        required=False,
+        empty_value=7,  # type: ignore[arg-type]
     )
 
     def clean_xmpp_port(self) -> int:

@@ -189,7 +189,8 @@ def mastodon_items(statuses: list[dict]) -> list[Item]:
     for status in statuses:
         if not isinstance(status, dict):
             continue
-        original = status.get("reblog") if isinstance(status.get("reblog"), dict) else status
+        boosted = status.get("reblog")
+        original: dict = boosted if isinstance(boosted, dict) else status
         account = original.get("account") or {}
         html = str(original.get("content") or "")
         text = strip_tags(html.replace("<br>", "\n").replace("</p>", "\n")).strip()
