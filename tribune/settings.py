@@ -240,5 +240,10 @@ LOGGING = logging_config(
 TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)
 # A publish claimed longer ago than this is considered abandoned by a dead worker.
 TRIBUNE_PUBLISH_STUCK_SECONDS = env_int("TRIBUNE_PUBLISH_STUCK_SECONDS", 120)
+# Each worker runs a publisher lane claiming posts this long before their time.
+TRIBUNE_PUBLISHER_LANE = env_bool("TRIBUNE_PUBLISHER_LANE", True)
+TRIBUNE_PUBLISH_LOOKAHEAD_SECONDS = env_int("TRIBUNE_PUBLISH_LOOKAHEAD_SECONDS", 10)
+# Accounts a lane publishes to at once (threads; network calls are I/O).
+TRIBUNE_PUBLISH_CONCURRENCY = env_int("TRIBUNE_PUBLISH_CONCURRENCY", 4)
 # Public API: requests per token per minute (counted in the database: all processes).
 TRIBUNE_API_RATE_LIMIT = env_int("TRIBUNE_API_RATE_LIMIT", 600)

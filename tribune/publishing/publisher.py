@@ -47,16 +47,22 @@ BACKOFF_SECONDS = [15, 60, 300, 900, 1800]
 Outcome = Attempt.Outcome
 
 
-def claim_due(now: datetime | None = None, limit: int = 50) -> list[int]:
-    """Move up to ``limit`` due variants from SCHEDULED to PUBLISHING; return their ids."""
+def claim_due(
+    now: datetime | None = None, limit: int = 50, *, reconcile_only: bool = False, grace: float = 0
+) -> list[int]:
+    """Move up to ``limit`` due variants from SCHEDULED to PUBLISHING; return their ids.
+
+    ``reconcile_only`` takes only variants whose previous call may have reached the
+    network (the batch path in ``publishing.batch`` takes the others); ``grace`` only
+    takes variants due at least that many seconds ago (a safety net behind the lanes)."""
     now = now or timezone.now()
     with unscoped(), transaction.atomic():
-        candidates = list(
-            Variant.objects.select_for_update(skip_locked=True)
-            .filter(status=PostStatus.SCHEDULED, due_at__lte=now)
-            .order_by("due_at")
-            .values_list("id", flat=True)[:limit]
+        due = Variant.objects.select_for_update(skip_locked=True).filter(
+            status=PostStatus.SCHEDULED, due_at__lte=now - timedelta(seconds=grace)
         )
+        if reconcile_only:
+            due = due.filter(needs_reconcile=True)
+        candidates = list(due.order_by("due_at").values_list("id", flat=True)[:limit])
         if not candidates:
             return []
         Variant.objects.filter(id__in=candidates, status=PostStatus.SCHEDULED).update(
@@ -77,10 +83,10 @@ def release_stuck(now: datetime | None = None) -> int:
         stuck = list(
             Variant.objects.filter(
                 status=PostStatus.PUBLISHING, claimed_at__lt=now - stuck_after
-            ).values_list("id", "claimed_at")
+            ).values_list("id", "claimed_at", "post_id")
         )
         released = 0
-        for variant_id, claimed_at in stuck:
+        for variant_id, claimed_at, post_id in stuck:
             with transaction.atomic():
                 moved = Variant.objects.filter(
                     pk=variant_id, status=PostStatus.PUBLISHING, claimed_at=claimed_at
@@ -92,6 +98,7 @@ def release_stuck(now: datetime | None = None) -> int:
                         message="The worker stopped during the call; checking the network "
                         "before trying again.",
                     )
+                    after_variant_change(post_id)
                     released += 1
         if released:
             logger.warning("Released %d stuck variants", released)
@@ -116,7 +123,7 @@ def publish_variant(variant_id: int, worker_id: str = "") -> str:
                     return outcome
             return _attempt(variant, used, worker_id)
         finally:
-            _keep_credentials(variant.account, used[-1])
+            keep_credentials(variant.account, used[-1])
 
 
 def _reconcile(variant: Variant, connector: Connector) -> str | None:
@@ -143,13 +150,16 @@ def _reconcile(variant: Variant, connector: Connector) -> str | None:
     return None
 
 
-def _request(variant: Variant) -> PostRequest:
+def request_for(variant: Variant) -> PostRequest:
     return PostRequest(
         text=variant.outgoing_text,
         idempotency_key=str(variant.idempotency_key),
         language=variant.post.language or variant.account.language,
         media=media_items(variant.post),
     )
+
+
+_request = request_for  # the name older tests use
 
 
 def _attempt(variant: Variant, used: list[Connector], worker_id: str) -> str:
@@ -161,38 +171,45 @@ def _attempt(variant: Variant, used: list[Connector], worker_id: str) -> str:
     variant.attempts += 1
     try:
         try:
-            published = used[-1].publish(_request(variant))
+            published = used[-1].publish(request_for(variant))
         except AuthExpired:
-            used.append(_refresh(variant.account, used[-1]))
-            published = used[-1].publish(_request(variant))
-    except RateLimited as exc:
+            used.append(refresh(variant.account, used[-1]))
+            published = used[-1].publish(request_for(variant))
+    except NetworkError as exc:
+        return handle_failure(variant, attempt, exc)
+    _finish(attempt, Outcome.SUCCESS, published.url)
+    _mark_published(variant, published)
+    follow_ups(variant, used[-1], published)
+    return Outcome.SUCCESS
+
+
+def handle_failure(variant: Variant, attempt: Attempt | None, exc: NetworkError) -> str:
+    """What a failed call means for the variant (shared by the single and batch paths).
+    ``variant.attempts`` already counts this attempt."""
+    if isinstance(exc, RateLimited):
         return _retry_later(variant, attempt, exc, Outcome.RATE_LIMITED, delay=exc.retry_after)
-    except AuthExpired as exc:
+    if isinstance(exc, AuthExpired):
         SocialAccount.objects.filter(pk=variant.account_id).update(
             status=SocialAccount.Status.NEEDS_REAUTH, last_error=exc.message
         )
         return _give_up(variant, attempt, exc, Outcome.AUTH_EXPIRED, PostStatus.NEEDS_ATTENTION)
-    except Rejected as exc:
+    if isinstance(exc, Rejected):
         if exc.permanent:
             return _give_up(variant, attempt, exc, Outcome.REJECTED, PostStatus.FAILED)
         return _retry_later(variant, attempt, exc, Outcome.REJECTED)
-    except UnknownOutcome as exc:
+    if isinstance(exc, UnknownOutcome):
         return _retry_later(variant, attempt, exc, Outcome.UNKNOWN, reconcile=True)
-    except NetworkError as exc:  # Unavailable and any other transient failure
-        return _retry_later(variant, attempt, exc, Outcome.UNAVAILABLE)
-    _finish(attempt, Outcome.SUCCESS, published.url)
-    _mark_published(variant, published)
-    _follow_ups(variant, used[-1], published)
-    return Outcome.SUCCESS
+    # Unavailable and any other transient failure
+    return _retry_later(variant, attempt, exc, Outcome.UNAVAILABLE)
 
 
-def _keep_credentials(account: SocialAccount, connector: Connector) -> None:
+def keep_credentials(account: SocialAccount, connector: Connector) -> None:
     """Connectors may log in or rotate tokens during a call: store what they now hold."""
     if dict(connector.credentials.secrets) != dict(account.credentials):
         do_store_refreshed_credentials(account, connector.credentials)
 
 
-def _refresh(account: SocialAccount, connector: Connector) -> Connector:
+def refresh(account: SocialAccount, connector: Connector) -> Connector:
     """Refresh once; a failure here surfaces as AuthExpired to the caller."""
     try:
         new_credentials = connector.refresh_credentials()
@@ -223,7 +240,7 @@ def _mark_published(variant: Variant, published: PublishedPost) -> None:
         after_variant_change(variant.post_id)
 
 
-def _follow_ups(variant: Variant, connector: Connector, published: PublishedPost) -> None:
+def follow_ups(variant: Variant, connector: Connector, published: PublishedPost) -> None:
     """First comment and the rest of a thread, each replying to the previous post."""
     parts = [*variant.thread, *([variant.first_comment] if variant.first_comment else [])]
     parent = RemoteRef(published.remote_id, uri=published.uri, cid=published.cid)

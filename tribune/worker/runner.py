@@ -14,6 +14,7 @@ import threading
 import time
 import uuid
 
+from django.conf import settings
 from django.db import OperationalError, close_old_connections
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker as DBWorker
@@ -37,12 +38,17 @@ class TribuneWorker:
         idle_sleep: float = 0.5,
         scheduler: bool = True,
         tick_every: float = 1.0,
+        publisher: bool | None = None,
     ) -> None:
         self.worker_id = worker_id or f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.queues = queues or ["*"]
         self.idle_sleep = idle_sleep
         self.scheduler = scheduler
         self.tick_every = tick_every
+        # The publisher lane runs where the "publishing" queue is served, unless disabled.
+        if publisher is None:
+            publisher = settings.TRIBUNE_PUBLISHER_LANE
+        self.publisher = publisher and ("*" in self.queues or "publishing" in self.queues)
         self.stop_event = threading.Event()
         self.tasks_run = 0
         # django-tasks-db's own runner records success/failure and sends the signals.
@@ -106,6 +112,11 @@ class TribuneWorker:
         last_beat = last_tick = 0.0
         if self.scheduler:
             periodic.sync_jobs()
+        lane_thread = None
+        if self.publisher:
+            from tribune.publishing.lane import PublisherLane
+
+            lane_thread = PublisherLane(self.worker_id, self.stop_event).start_thread()
         while not self.stop_event.is_set():
             if max_seconds is not None and time.monotonic() - started > max_seconds:
                 break
@@ -127,6 +138,9 @@ class TribuneWorker:
                 self.stop_event.wait(2.0)
             if not ran:
                 self.stop_event.wait(self.idle_sleep)
+        if lane_thread is not None:
+            self.stop_event.set()
+            lane_thread.join(timeout=30)
         Heartbeat.objects.filter(worker_id=self.worker_id).delete()
         logger.info("Worker %s stopped after %d tasks", self.worker_id, self.tasks_run)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from tribune.networks.base import (
@@ -18,6 +19,7 @@ from tribune.networks.base import (
     Credentials,
     InboundItem,
     InboundPage,
+    NetworkError,
     PostMetrics,
     PostRequest,
     PublishedPost,
@@ -33,7 +35,47 @@ from tribune.networks.sandbox.models import Event, Follow, Post, Profile
 
 
 def post_url(post: Post) -> str:
-    return f"{settings.SITE_URL}/sandbox/p/{post.remote_id}"
+    return url_of(post.remote_id)
+
+
+def url_of(remote_id: uuid.UUID | str) -> str:
+    return f"{settings.SITE_URL}/sandbox/p/{remote_id}"
+
+
+@dataclass(frozen=True)
+class _NewPost:
+    remote_id: uuid.UUID
+    text: str
+    lang: str
+    created_at: datetime
+    idempotency_key: str
+    media_count: int
+
+
+def _insert_posts(author: Profile, rows: list[_NewPost]) -> None:
+    """The sandbox server storing a batch of new top-level posts. On PostgreSQL one
+    ``INSERT … SELECT FROM unnest(…)`` without the ORM's per-row work (the publisher
+    benchmark sends thousands per second); elsewhere ``bulk_create``."""
+    if not rows:
+        return
+    if connection.vendor != "postgresql":
+        Post.objects.bulk_create(
+            [Post(author=author, **{k: getattr(r, k) for k in _FIELDS}) for r in rows]
+        )
+        return
+    table = connection.ops.quote_name(Post._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (author_id, remote_id, text, lang, created_at, "  # noqa: S608
+            "idempotency_key, media_count, likes, reposts, quotes, reply_count, impressions, "
+            "link_clicks) SELECT %s, u.rid, u.body, u.lang, u.at, u.ik, u.mc, "
+            "0, 0, 0, 0, 0, 0 FROM unnest(%s::uuid[], %s::text[], %s::text[], "
+            "%s::timestamptz[], %s::text[], %s::int[]) AS u(rid, body, lang, at, ik, mc)",
+            [author.pk, *([getattr(r, k) for r in rows] for k in _FIELDS)],
+        )
+
+
+_FIELDS = ("remote_id", "text", "lang", "created_at", "idempotency_key", "media_count")
 
 
 class SandboxConnector(Connector):
@@ -112,13 +154,57 @@ class SandboxConnector(Connector):
             raise UnknownOutcome("The sandbox network did not answer in time.")
         return published
 
-    @transaction.atomic
-    def _create(self, profile: Profile, post: PostRequest) -> PublishedPost:
+    def publish_many(self, posts: Sequence[PostRequest]) -> list[PublishedPost | NetworkError]:
+        """Publish several top-level posts of this account in one round trip (the sandbox's
+        batch endpoint). One result per request, in order: the post or the typed error.
+
+        Pending faults and replies go through ``publish`` one by one, so fault injection
+        behaves exactly as for single calls."""
+        try:
+            profile = self._profile()
+        except NetworkError as exc:
+            return [exc for _ in posts]
+        if profile.faults or any(p.reply_to is not None for p in posts):
+            return [self._publish_one(p) for p in posts]
+        errors: dict[int, NetworkError] = {}
+        rows: dict[int, _NewPost] = {}
+        for index, request in enumerate(posts):
+            try:
+                text = self._valid_text(request)
+            except Rejected as exc:
+                errors[index] = exc
+                continue
+            rows[index] = _NewPost(
+                remote_id=uuid.uuid4(),
+                text=text,
+                lang=request.language,
+                created_at=timezone.now(),
+                idempotency_key=request.idempotency_key,
+                media_count=len(request.media),
+            )
+        _insert_posts(profile, list(rows.values()))
+        return [
+            self._result(rows[i].remote_id, rows[i].created_at) if i in rows else errors[i]
+            for i in range(len(posts))
+        ]
+
+    def _publish_one(self, post: PostRequest) -> PublishedPost | NetworkError:
+        try:
+            return self.publish(post)
+        except NetworkError as exc:
+            return exc
+
+    def _valid_text(self, post: PostRequest) -> str:
         text = post.text.strip()
         if not text and not post.media:
             raise Rejected("A post needs text or media.")
         if len(text) > self.limits.max_length:
             raise Rejected(f"Sandbox posts are limited to {self.limits.max_length} characters.")
+        return text
+
+    @transaction.atomic
+    def _create(self, profile: Profile, post: PostRequest) -> PublishedPost:
+        text = self._valid_text(post)
         reply_to = self._post(post.reply_to.remote_id) if post.reply_to else None
         created = Post.objects.create(
             author=profile,
@@ -144,8 +230,13 @@ class SandboxConnector(Connector):
         return self._published(created)
 
     def _published(self, post: Post) -> PublishedPost:
+        return self._result(post.remote_id, post.created_at)
+
+    def _result(self, remote_id: uuid.UUID, created_at: datetime) -> PublishedPost:
         return PublishedPost(
-            remote_id=str(post.remote_id), url=post_url(post), published_at=post.created_at
+            remote_id=str(remote_id),
+            url=url_of(remote_id),
+            published_at=created_at,
         )
 
     def delete(self, ref: RemoteRef) -> None:

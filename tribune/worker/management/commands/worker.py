@@ -21,6 +21,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Only run tasks; another worker drives periodic jobs.",
         )
+        parser.add_argument(
+            "--no-publisher",
+            action="store_true",
+            help="Do not run the publisher lane in this worker (the others publish).",
+        )
         parser.add_argument("--worker-id", default=None)
         parser.add_argument(
             "--max-seconds",
@@ -35,6 +40,7 @@ class Command(BaseCommand):
             queues=options["queues"].split(","),
             scheduler=not options["no_scheduler"],
             tick_every=settings.TRIBUNE_SCHEDULER_TICK,
+            publisher=False if options["no_publisher"] else None,
         )
 
         def _stop(signum: int, frame: Any) -> None:
