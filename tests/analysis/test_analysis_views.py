@@ -137,3 +137,33 @@ def test_train_button_without_corrections_says_why(client, tenants):
     _login(client, tenants.people["strategist"])
     response = client.post(reverse("analysis:train", args=["alpha"]), follow=True)
     assert "nothing to train on" in response.content.decode()
+
+
+def test_a_listening_mention_can_be_corrected(client, tenants):
+    from tests.analysis.factories import mention
+    from tribune.listening.models import Mention
+
+    row = mention(tenants.brand_a, "Ce parfum tue", sentiment="negative", toxicity=0.8)
+    _login(client, tenants.people["community_manager"])
+    url = reverse("analysis:correct_mention", args=["alpha", row.pk])
+    response = client.post(url, {"task": "sentiment", "label": "positive"})
+    assert response["Location"] == reverse("listening:mentions", args=["alpha"])
+    client.post(url, {"task": "toxicity", "label": "non-toxic"})
+    with brand_scope(tenants.brand_a):
+        row = Mention.objects.get(pk=row.pk)
+        corrections = list(
+            Correction.objects.order_by("id").values_list(
+                "task", "old_label", "new_label", "source"
+            )
+        )
+    assert (row.sentiment, row.toxicity) == ("positive", 0.0)
+    assert corrections == [
+        ("sentiment", "negative", "positive", "listening"),
+        ("toxicity", "toxic", "non-toxic", "listening"),
+    ]
+    foreign = mention(tenants.brand_b)
+    response = client.post(
+        reverse("analysis:correct_mention", args=["alpha", foreign.pk]),
+        {"task": "sentiment", "label": "positive"},
+    )
+    assert response.status_code == 404

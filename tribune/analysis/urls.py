@@ -12,6 +12,11 @@ urlpatterns = [
         views.correct_message,
         name="correct_message",
     ),
+    path(
+        B + "analysis/mentions/<int:mention_id>/correct/",
+        views.correct_mention,
+        name="correct_mention",
+    ),
     path(B + "analysis/models/", views.models_view, name="models"),
     path(B + "analysis/models/train/", views.train_view, name="train"),
     path(B + "analysis/models/<int:model_id>/activate/", views.activate_view, name="activate"),

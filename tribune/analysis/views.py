@@ -95,6 +95,45 @@ def correct_message(request: AuthedRequest, message_id: int) -> HttpResponse:
     return HttpResponseRedirect(f"{target}#m{message.pk}")
 
 
+@brand_view(Cap.MODERATE)
+@require_POST
+def correct_mention(request: AuthedRequest, mention_id: int) -> HttpResponse:
+    """The same for a listening mention: the correction is stored and the mention's
+    sentiment (or toxicity: 0 or 1, a human verdict) changes at once."""
+    from tribune.listening.models import Mention
+
+    mention = Mention.objects.filter(pk=mention_id).first()
+    if mention is None:
+        raise Http404
+    task = request.POST.get("task", "")
+    old = mention.sentiment if task == Task.SENTIMENT else ""
+    if task == Task.TOXICITY:
+        old = "toxic" if mention.toxicity >= 0.5 else "non-toxic"
+    try:
+        with transaction.atomic():
+            correction = service.do_record_correction(
+                request.brand,
+                task=task,
+                text=f"{mention.title}\n{mention.text}".strip(),
+                new_label=request.POST.get("label", ""),
+                old_label=old,
+                user=request.user,
+                source=Correction.Source.LISTENING,
+                source_id=mention.pk,
+            )
+            if task == Task.SENTIMENT:
+                mention.sentiment = correction.new_label
+            else:
+                mention.toxicity = 1.0 if correction.new_label == "toxic" else 0.0
+            mention.save(update_fields=["sentiment", "toxicity"])
+        messages.success(
+            request, _("Correction saved: it will count at the brand's next model training.")
+        )
+    except service.CorrectionError as exc:
+        messages.error(request, str(exc))
+    return HttpResponseRedirect(reverse("listening:mentions", args=[request.brand.slug]))
+
+
 @brand_view(Cap.REPORTS)
 def models_view(request: AuthedRequest) -> HttpResponse:
     corrections = list(
