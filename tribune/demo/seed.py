@@ -184,6 +184,7 @@ def describe_logins() -> list[tuple[str, str, str]]:
 
 def run_demo(days: int = 28, progress=print) -> DemoResult:  # type: ignore[no-untyped-def]
     from tribune.analytics.demo import seed_analytics
+    from tribune.community.demo import seed_community
     from tribune.demo.content import seed_content
 
     seed_tenancy()
@@ -195,6 +196,7 @@ def run_demo(days: int = 28, progress=print) -> DemoResult:  # type: ignore[no-u
     )
     progress("  analytics: metric history, conversions, competitors …")
     seed_analytics(days)
+    seed_community(progress)
     return DemoResult(logins=describe_logins())
 
 
