@@ -82,7 +82,16 @@ def connect_mastodon(request: AuthedRequest) -> HttpResponse:
                 "instance": app.instance_url,
                 "language": form.cleaned_data["language"],
             }
-            return redirect(oauth.authorization_url(app, redirect_uri(), state))
+            # A page with a link, not a redirect: the CSP's form-action 'self' also
+            # applies to redirects that answer a form post, and browsers enforce it.
+            return render(
+                request,
+                "mastodon/continue.html",
+                {
+                    "authorize_url": oauth.authorization_url(app, redirect_uri(), state),
+                    "instance": app.instance_url,
+                },
+            )
     return render(request, "mastodon/connect.html", {"form": form})
 
 
