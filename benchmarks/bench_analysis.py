@@ -53,10 +53,16 @@ def load_posts(n: int) -> tuple[list[str], str]:
 
 
 def rate(fn, items: list[str], batch: int) -> float:
-    start = time.perf_counter()
+    return timed(fn, items, batch)[0]
+
+
+def timed(fn, items: list[str], batch: int) -> tuple[float, float]:
+    """(posts per second of wall time, CPU seconds of this process per post)."""
+    start, cpu = time.perf_counter(), time.process_time()
     for i in range(0, len(items), batch):
         fn(items[i : i + batch])
-    return len(items) / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    return len(items) / wall, (time.process_time() - cpu) / len(items)
 
 
 def rss_mb() -> tuple[float, float]:
@@ -97,8 +103,15 @@ def run(posts_n: int, fast_n: int) -> tuple[list[tuple[str, str]], dict[str, flo
     spec = load_bundle().encoder
     rows.append(("encoder", f"{spec.key}"))
     sample = posts[:posts_n]
-    full = rate(lambda b: analyze(b, keywords=False), sample, 512)
+    full, cpu = timed(lambda b: analyze(b, keywords=False), sample, 512)
     rows.append(("full analyze (lang + sentiment + toxicity)", f"{full:,.0f} posts/s"))
+    cores = len(os.sched_getaffinity(0))
+    rows.append(
+        (
+            "full analyze, CPU time per post (all threads)",
+            f"{cpu * 1000:.1f} ms, i.e. at most {cores / cpu:,.0f} posts/s on {cores} idle cores",
+        )
+    )
     kw = rate(lambda b: analyze(b, keywords=True), posts[posts_n : posts_n + 500], 500)
     rows.append(("full analyze + YAKE keywords", f"{kw:,.0f} posts/s"))
     emb = rate(lambda b: embed(b, spec), posts[-posts_n:], 512)
@@ -120,7 +133,7 @@ def run(posts_n: int, fast_n: int) -> tuple[list[tuple[str, str]], dict[str, flo
     rows.append(("fast path / vaderSentiment", f"{fast / vader:.2f}x"))
     current, peak = rss_mb()
     rows.append(("RSS with models loaded (current / peak)", f"{current:.0f} MB / {peak:.0f} MB"))
-    return rows, {"full": full, "fast": fast, "rss": peak}
+    return rows, {"full": full, "fast": fast, "rss": peak, "cpu_ms": cpu * 1000}
 
 
 def verdicts(numbers: dict[str, float]) -> list[str]:

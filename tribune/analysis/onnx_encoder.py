@@ -217,6 +217,7 @@ def _build_graph(model: E5File, layers: int) -> bytes:
     tiny = const(np.array(1e-8, dtype=np.float32))
     flat = const(np.array([-1], dtype=np.int64))
     zero_i8 = const(np.array(0, dtype=np.int8))
+    one = const(np.array(1.0, dtype=np.float32))
 
     def quantize_rows(x: str) -> tuple[str, str]:
         """int8 (as uint8 around 128) per row of a (T, K) matrix, and the row scales."""
@@ -242,9 +243,14 @@ def _build_graph(model: E5File, layers: int) -> bytes:
         wq, col_scale, _ = int8_weights([(w, n) for w, _b, n in parts], n_in)
         bias = const(np.concatenate([model.f32(b) for _w, b, _n in parts]))
         xq, row_scale = quantize_rows(x)
-        acc = node("MatMulInteger", [xq, wq, const(np.array(128, dtype=np.uint8)), zero_i8])
-        y = node("Mul", [node("Cast", [acc], to=TensorProto.FLOAT), row_scale])
-        return node("Add", [node("Mul", [y, col_scale]), bias])
+        # int8 GEMM with the per-column weight scales applied in its epilogue; the
+        # per-token scale and the bias follow.
+        y = node(
+            "MatMulIntegerToFloat",
+            [xq, wq, one, col_scale, const(np.array(128, dtype=np.uint8)), zero_i8],
+            domain="com.microsoft",
+        )
+        return node("Add", [node("Mul", [y, row_scale]), bias])
 
     batch_shape = node("Shape", ["mask"])  # (B, L)
     x = node("Reshape", ["x", const(np.array([-1, hidden], dtype=np.int64))])  # (T, H)
