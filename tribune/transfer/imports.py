@@ -314,7 +314,7 @@ def _cid(value: Any) -> Any:
     if isinstance(value, CID):
         return value
     if isinstance(value, bytes):
-        return CID.from_bytes(value)
+        return CID.from_decoded_bytes(value)
     return CID.decode(str(value))
 
 

@@ -34,6 +34,7 @@ class ImportForm(forms.Form):
     account = forms.TypedChoiceField(
         label=_("Social account"),
         coerce=int,
+        empty_value=None,
         help_text=_("Archives become the published history of this account."),
         required=False,
     )

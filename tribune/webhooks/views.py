@@ -134,7 +134,8 @@ def import_file(request: AuthedRequest) -> HttpResponse:
     form = ImportForm(request.POST, request.FILES, accounts=accounts)
     report = None
     if form.is_valid():
-        account = accounts.filter(pk=form.cleaned_data["account"]).first()
+        account_id = form.cleaned_data["account"]
+        account = accounts.filter(pk=account_id).first() if account_id else None
         try:
             report = run_import(
                 request.brand,
