@@ -95,8 +95,9 @@ def account_table(brand: Brand, period: kpis.Period) -> Table:
             ("conversions", _("Conversions")),
         ],
     )
+    by_account = kpis.totals_by_account(brand, period)
     for account in SocialAccount.objects.filter(brand=brand):
-        t = kpis.totals(brand, period, [account.pk])
+        t = by_account.get(account.pk) or kpis.Totals()
         table.rows.append(
             {
                 "account": f"@{account.handle}",

@@ -109,10 +109,19 @@ class _Batch:
                 at, value = self.followers[key]
                 if row.followers_at is None or at >= row.followers_at:
                     row.followers, row.followers_at = value, at
-        DailyMetric.objects.bulk_create(new, batch_size=2000)
-        DailyMetric.objects.bulk_update(
-            changed, [*SUM_FIELDS, "followers", "followers_at"], batch_size=2000
+        # One upsert for rows of an account (ON CONFLICT on the unique (account, day));
+        # the few rows without an account go through a plain update.
+        fields = [*SUM_FIELDS, "followers", "followers_at"]
+        with_account = [r for r in new + changed if r.account_id is not None]
+        DailyMetric.objects.bulk_create(
+            with_account,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=["account", "day"],
+            update_fields=fields,
         )
+        DailyMetric.objects.bulk_create([r for r in new if r.account_id is None])
+        DailyMetric.objects.bulk_update([r for r in changed if r.account_id is None], fields)
         return len(keys)
 
 
@@ -132,15 +141,12 @@ def _totals_for(variant_ids: Iterable[int]) -> dict[int, PostTotals]:
 
 
 def _save_totals(totals: Iterable[PostTotals], fields: list[str]) -> None:
-    rows = list(totals)
-    known = set(
-        PostTotals.objects.filter(variant_id__in=[t.variant_id for t in rows]).values_list(
-            "variant_id", flat=True
-        )
-    )
-    PostTotals.objects.bulk_create([t for t in rows if t.variant_id not in known], batch_size=2000)
-    PostTotals.objects.bulk_update(
-        [t for t in rows if t.variant_id in known], fields, batch_size=2000
+    PostTotals.objects.bulk_create(
+        list(totals),
+        batch_size=2000,
+        update_conflicts=True,
+        unique_fields=["variant"],
+        update_fields=fields,
     )
 
 

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 from django.utils import formats
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -64,3 +66,42 @@ def money(value: Any, currency: str = "EUR") -> str:
 @register.filter
 def weekday(value: int) -> str:
     return _(DAYS[int(value) % 7])
+
+
+class _Fast:
+    """Number formatting for big tables: the locale's separators looked up once (Django's
+    ``number_format`` per cell is what made a 90-row table slow)."""
+
+    def __init__(self) -> None:
+        self.thousands = str(formats.get_format("THOUSAND_SEPARATOR"))
+        self.decimal = str(formats.get_format("DECIMAL_SEPARATOR"))
+
+    def __call__(self, value: Any) -> str:
+        if value is None:
+            return "—"
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", self.thousands)
+        if isinstance(value, float | Decimal):
+            text = f"{value:,.2f}"
+            return (
+                text.replace(",", "\x00").replace(".", self.decimal).replace("\x00", self.thousands)
+            )
+        return str(value)
+
+
+@register.filter
+def table_rows(table: Any) -> SafeString:
+    """The ``<tbody>`` rows of a dashboard table, rendered in one pass."""
+    fmt = _Fast()
+    keys = [key for key, _label in table.columns]
+    if not table.rows:
+        return mark_safe(  # noqa: S308 - escaped text
+            f'<tr><td colspan="{len(keys)}">{escape(_("No data for this period."))}</td></tr>'
+        )
+    out = []
+    for row in table.rows:
+        cells = "".join(f"<td>{escape(fmt(row.get(key)))}</td>" for key in keys)
+        out.append(f"<tr>{cells}</tr>")
+    return mark_safe("".join(out))  # noqa: S308 - every cell is escaped
