@@ -141,10 +141,12 @@ def seed(posts: int, events: int) -> dict:  # type: ignore[type-arg]
     }
 
 
-def timed(call, n: int = REQUESTS) -> list[float]:  # type: ignore[no-untyped-def]
+def timed(call, n: int = REQUESTS, before=None) -> list[float]:  # type: ignore[no-untyped-def]
     call()  # warm-up
     times = []
     for _ in range(n):
+        if before is not None:
+            before()
         start = time.perf_counter()
         call()
         times.append((time.perf_counter() - start) * 1000)
@@ -211,10 +213,18 @@ def main() -> None:
         response = client.get(base, {"days": 90, "export": "posts"})
         assert response.status_code == 200, response.status_code
 
-    dashboard = timed(page)
-    csv = timed(export, 20)
+    from django.core.cache import cache
+
+    cold = timed(page, before=cache.clear)  # every request computes the page
+    cpu_start = time.process_time()
+    dashboard = timed(page)  # figures cached until the rollups change
+    cpu_warm = (time.process_time() - cpu_start) / (REQUESTS + 1) * 1000
+    cpu_start = time.process_time()
+    timed(page, 10, before=cache.clear)
+    cpu_cold = (time.process_time() - cpu_start) / 11 * 1000
+    csv = timed(export, 20, before=cache.clear)
     load_after = os.getloadavg()[0]
-    p95 = percentile(dashboard, 95)
+    p95 = percentile(cold, 95)
     body = (
         "## Analytics: 90-day brand dashboard\n\n"
         f"`python -m benchmarks bench_analytics` — {data['events']:,} engagement events "
@@ -223,11 +233,15 @@ def main() -> None:
         "accounts), PostgreSQL on the same machine. Requests through Django's test `Client` "
         "as a workspace owner (the whole view and template).\n\n"
         "| measure | p50 | p95 | max |\n| --- | --- | --- | --- |\n"
-        f"| brand dashboard, 90 days ({REQUESTS} requests) | {percentile(dashboard, 50):.0f} ms | "
-        f"{p95:.0f} ms | {max(dashboard):.0f} ms |\n"
-        f"| CSV export of top posts, 90 days (20) | {percentile(csv, 50):.0f} ms | "
+        f"| brand dashboard, 90 days, computed ({REQUESTS} requests, cache cleared before each) | "
+        f"{percentile(cold, 50):.0f} ms | {p95:.0f} ms | {max(cold):.0f} ms |\n"
+        f"| brand dashboard, 90 days, figures cached since the last rollup refresh ({REQUESTS}) | "
+        f"{percentile(dashboard, 50):.0f} ms | {percentile(dashboard, 95):.0f} ms | {max(dashboard):.0f} ms |\n"
+        f"| CSV export of top posts, 90 days, computed (20) | {percentile(csv, 50):.0f} ms | "
         f"{percentile(csv, 95):.0f} ms | {max(csv):.0f} ms |\n\n"
-        f"Target p95 < 300 ms: **{'met' if p95 < 300 else 'not met'}**. "
+        f"Target p95 < 300 ms (computed page): **{'met' if p95 < 300 else 'not met'}**. "
+        f"CPU time of this process per request (wall time minus waiting for the CPU and the "
+        f"database): {cpu_cold:.0f} ms computed, {cpu_warm:.0f} ms cached. "
         f"Rollups: {daily_rows:,} daily rows, built from scratch in {build_s:.0f} s "
         f"(one pass over the raw rows), incremental refresh after 20,000 new events "
         f"{incremental_s:.1f} s. Seeding took {data['seed_s']:.0f} s. "

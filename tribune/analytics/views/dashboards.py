@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,6 +18,7 @@ from tribune.accounts.roles import Cap
 from tribune.analytics import charts, dashboard, kpis
 from tribune.analytics.dashboard import Table
 from tribune.analytics.forms import RangeForm
+from tribune.analytics.models import RollupState
 from tribune.analytics.views.common import (
     analytics_view,
     export,
@@ -39,6 +44,7 @@ def _daily_table(series: dict[str, list], fields: list[tuple[str, str]]) -> Tabl
 
 
 DAILY_FIELDS = ("engagement", "impressions", "clicks", "posts", "conversions")
+CACHE_SECONDS = 900
 
 
 def _views_of(
@@ -76,32 +82,52 @@ def _views_of(
     }
 
 
+def _cached(
+    request: AuthedRequest, key: str, build: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """The figures of a page, kept until the rollups next change (their refresh time is
+    part of the key), so the same dashboard opened again costs one lookup."""
+    state = RollupState.objects.filter(name="main").values_list("refreshed_at", flat=True).first()
+    if state is None:
+        return build()
+    full = f"analytics:{key}:{request.brand.pk}:{get_language()}:{state.timestamp()}"
+    data = cache.get(full)
+    if data is None:
+        data = build()
+        cache.set(full, data, CACHE_SECONDS)
+    return data  # type: ignore[no-any-return]
+
+
 @analytics_view()
 def brand_dashboard(request: AuthedRequest) -> HttpResponse:
     period, form = period_from(request)
     brand = request.brand
-    context = _views_of(request, period, None)
-    accounts = dashboard.account_table(brand, period)
-    goals = dashboard.goals_table(brand, period)
-    tables = [accounts, goals, context["top_posts"], context["daily"]]
-    csv = export(request, tables, period)  # type: ignore[arg-type]
+
+    def build() -> dict[str, Any]:
+        from tribune.strategy.models import Campaign
+
+        data = _views_of(request, period, None)
+        accounts = dashboard.account_table(brand, period)
+        data.update(
+            accounts=accounts,
+            accounts_chart=charts.bar_chart(
+                [(r["account"], float(r["engagement"])) for r in accounts.rows],
+                title=_("Engagement by account"),
+            ),
+            goals=dashboard.goals_table(brand, period),
+            campaigns=list(Campaign.objects.filter(brand=brand).order_by("-start_date")[:12]),
+            sov=kpis.share_of_voice(brand, period),
+            response=kpis.response_times(brand, period),
+            has_data=dashboard.has_data(brand),
+        )
+        return data
+
+    context = dict(_cached(request, f"brand:{period.start}:{period.end}", build))
+    tables = [context["accounts"], context["goals"], context["top_posts"], context["daily"]]
+    csv = export(request, tables, period)
     if csv is not None:
         return csv
-    from tribune.strategy.models import Campaign
-
-    context.update(
-        page_context(request, "dashboard", period, form),
-        accounts=accounts,
-        accounts_chart=charts.bar_chart(
-            [(r["account"], float(r["engagement"])) for r in accounts.rows],
-            title=_("Engagement by account"),
-        ),
-        goals=goals,
-        campaigns=Campaign.objects.filter(brand=brand).order_by("-start_date")[:12],
-        sov=kpis.share_of_voice(brand, period),
-        response=kpis.response_times(brand, period),
-        has_data=dashboard.has_data(brand),
-    )
+    context.update(page_context(request, "dashboard", period, form))
     return render(request, "analytics/dashboard.html", context)
 
 
@@ -109,7 +135,13 @@ def brand_dashboard(request: AuthedRequest) -> HttpResponse:
 def account_dashboard(request: AuthedRequest, account_id: int) -> HttpResponse:
     account = get_in_scope(SocialAccount, account_id)
     period, form = period_from(request)
-    context = _views_of(request, period, [account.pk])
+    context = dict(
+        _cached(
+            request,
+            f"account:{account.pk}:{period.start}:{period.end}",
+            lambda: _views_of(request, period, [account.pk]),
+        )
+    )
     csv = export(request, [context["top_posts"], context["daily"]], period)  # type: ignore[list-item]
     if csv is not None:
         return csv
