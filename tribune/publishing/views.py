@@ -248,8 +248,8 @@ def post_action(request: AuthedRequest, post_id: int, action: str) -> HttpRespon
 def follow_link(request: HttpRequest, code: str) -> HttpResponse:
     """``/l/<code>``: count the click, then redirect to the target with its UTM tags."""
     with unscoped():
-        link = TrackedLink.objects.filter(code=code).only("id", "brand_id", "target_url").first()
-        if link is None:
-            raise Http404("Unknown link.")
-        click = links.record_click(link, request)
-    return HttpResponseRedirect(links.with_click_id(link.target_url, click))
+        found = links.follow(code, request)
+    if found is None:
+        raise Http404("Unknown link.")
+    target_url, click = found
+    return HttpResponseRedirect(links.with_click_id(target_url, click))

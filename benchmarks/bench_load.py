@@ -1,0 +1,401 @@
+"""Load test on loopback: gunicorn (``tribune web``) on PostgreSQL, a realistic mix.
+
+Seeds a fresh PostgreSQL database (an agency, 50 community managers on one brand,
+``BENCH_THREADS`` inbox conversations, a month of scheduled posts, 200 tracked links, an
+API token), starts ``tribune web`` on a free port, then drives it with a small asyncio
+HTTP/1.1 keep-alive client (raw sockets: on 2 shared cores, a Python load tool such as
+Locust would eat the CPU the server needs — ``benchmarks/locustfile.py`` runs the same
+mix with Locust from ``scripts/install-locust.sh`` for those who prefer its UI).
+
+Two phases:
+
+1. **Community managers at work**: ``BENCH_USERS`` (50) logged-in people, each in a
+   closed loop with a think time (``BENCH_THINK`` s, jittered): inbox queue (50 %),
+   a conversation (20 %), the calendar (15 %), the API's thread list with a token (15 %).
+   Target (issue 11): inbox page p95 < 150 ms at 50 concurrent users.
+2. **Tracked-link redirects at high rate**: ``BENCH_CONNECTIONS`` (32) keep-alive
+   connections hammering ``/l/<code>`` with no think time.
+   Target: ≥ 1,500 req/s with p99 < 50 ms. Every click is counted: the number of
+   ``LinkClick`` rows must equal the number of 302 answers (nothing lost).
+
+    python -m benchmarks bench_load
+    BENCH_SECONDS=20 BENCH_WEB_WORKERS=3 python -m benchmarks bench_load
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from datetime import timedelta
+from pathlib import Path
+
+from benchmarks.common import (
+    ROOT,
+    drop_database,
+    fresh_database,
+    migrate,
+    percentile,
+    write_section,
+)
+
+DB = "tribune_bench_load"
+USERS = int(os.environ.get("BENCH_USERS", "50"))
+THINK = float(os.environ.get("BENCH_THINK", "1.0"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "30"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "32"))
+THREADS = int(os.environ.get("BENCH_THREADS", "20000"))
+WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "8"))
+
+
+# --- seed ----------------------------------------------------------------------------------
+def seed() -> dict:  # type: ignore[type-arg]
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.utils import timezone
+
+    from tribune.accounts.models import User
+    from tribune.accounts.services import (
+        do_create_api_token,
+        do_create_brand,
+        do_create_workspace,
+        do_grant_brand_role,
+    )
+    from tribune.core.scope import brand_scope
+    from tribune.inbox.models import Identity, Message, Thread
+    from tribune.networks.services import do_connect_sandbox_account
+    from tribune.publishing.models import Post, TrackedLink, Variant
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    rng = random.Random(11)
+    now = timezone.now()
+    owner = User.objects.create_user("owner@bench.test", "bench-password-123")
+    workspace = do_create_workspace("Bench", "bench", "agency", owner)
+    brand = do_create_brand(workspace, owner, name="Alpha", slug="alpha")
+    with brand_scope(brand):
+        account = do_connect_sandbox_account(brand, "alpha.sandbox", "Alpha", "fr", owner)
+        people = []
+        for i in range(USERS):
+            cm = User.objects.create_user(f"cm{i}@bench.test", "bench-password-123")
+            do_grant_brand_role(brand, cm, "community_manager", owner)
+            people.append(cm)
+        authors = Identity.objects.bulk_create(
+            Identity(
+                brand=brand,
+                network="sandbox",
+                remote_id=f"p{i}",
+                handle=f"personne{i}",
+                display_name=f"Personne {i}",
+                first_seen_at=now,
+                last_seen_at=now,
+            )
+            for i in range(2000)
+        )
+        threads = Thread.objects.bulk_create(
+            Thread(
+                brand=brand,
+                account=account,
+                network="sandbox",
+                key=f"t{i}",
+                author=authors[i % len(authors)],
+                last_text=f"Bonjour, une question sur la commande {i} ?",
+                last_author_label=authors[i % len(authors)].display_name,
+                last_activity_at=now - timedelta(minutes=i),
+                created_at=now - timedelta(minutes=i),
+                message_count=2,
+                status=rng.choice(["open", "open", "open", "closed"]),
+            )
+            for i in range(THREADS)
+        )
+        Message.objects.bulk_create(
+            Message(
+                brand=brand,
+                account=account,
+                thread=t,
+                remote_id=f"m{t.pk}-{j}",
+                kind="mention" if j == 0 else "reply",
+                author=t.author,
+                text=f"Message {j} de la conversation {t.key}",
+                created_at=t.created_at + timedelta(seconds=j),
+            )
+            for t in threads
+            for j in range(2)
+        )
+        posts = Post.objects.bulk_create(
+            Post(
+                brand=brand,
+                text=f"Publication {i} https://example.com/p/{i}",
+                scheduled_at=now + timedelta(hours=6 * i),
+                author=owner,
+                status="scheduled",
+            )
+            for i in range(120)
+        )
+        Variant.objects.bulk_create(
+            Variant(post=p, brand=brand, account=account, status="scheduled", due_at=p.scheduled_at)
+            for p in posts
+        )
+        links = TrackedLink.objects.bulk_create(
+            TrackedLink(
+                brand=brand,
+                code=f"bench{i:03d}",
+                original_url=f"https://example.com/p/{i}",
+                target_url=f"https://example.com/p/{i}?utm_source=sandbox&utm_medium=social",
+                network="sandbox",
+                campaign="bench",
+            )
+            for i in range(200)
+        )
+    _token, api_token = do_create_api_token(owner, "bench")
+    cookies = []
+    for person in people:
+        session = SessionStore()
+        session[SESSION_KEY] = str(person.pk)
+        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+        session[HASH_SESSION_KEY] = person.get_session_auth_hash()
+        session["2fa_ok_until"] = time.time() + 3600
+        session.create()
+        cookies.append(f"sessionid={session.session_key}")
+    return {
+        "cookies": cookies,
+        "threads": [t.pk for t in threads[:2000]],
+        "links": [link.code for link in links],
+        "token": api_token,
+    }
+
+
+# --- a tiny HTTP/1.1 keep-alive client ------------------------------------------------------
+class Conn:
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, headers: dict[str, str]) -> int:
+        for attempt in range(2):
+            if self.writer is None:
+                self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
+            assert self.reader is not None
+            lines = [f"GET {path} HTTP/1.1", "Host: 127.0.0.1", "User-Agent: Mozilla/5.0 bench"]
+            lines += [f"{k}: {v}" for k, v in headers.items()]
+            self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+            try:
+                await self.writer.drain()
+                status_line = await self.reader.readline()
+                if not status_line:
+                    raise ConnectionError("closed")
+                length, close = 0, False
+                while True:
+                    line = await self.reader.readline()
+                    if line in (b"\r\n", b""):
+                        break
+                    name, _, value = line.decode("latin-1").partition(":")
+                    if name.lower() == "content-length":
+                        length = int(value.strip())
+                    elif name.lower() == "connection" and "close" in value.lower():
+                        close = True
+                if length:
+                    await self.reader.readexactly(length)
+                if close:
+                    self.writer.close()
+                    self.writer = None
+                return int(status_line.split()[1])
+            except (ConnectionError, asyncio.IncompleteReadError):
+                self.writer = None
+                if attempt:
+                    raise
+        return 0
+
+
+async def _user(port, cookie, data, until, samples, rng):  # type: ignore[no-untyped-def]
+    conn = Conn(port)
+    await asyncio.sleep(rng.random() * THINK)
+    while time.monotonic() < until:
+        pick = rng.random()
+        headers = {"Cookie": cookie}
+        if pick < 0.50:
+            name, path = "inbox queue page", "/b/alpha/inbox/"
+        elif pick < 0.70:
+            name, path = "inbox conversation", f"/b/alpha/inbox/t/{rng.choice(data['threads'])}/"
+        elif pick < 0.85:
+            name, path = "calendar (month)", "/b/alpha/publishing/"
+        else:
+            name, path = "API: thread list", "/api/v1/brands/alpha/inbox/threads?limit=50"
+            headers = {"Authorization": f"Bearer {data['token']}"}
+        start = time.perf_counter()
+        status = await conn.get(path, headers)
+        samples[name].append((time.perf_counter() - start, status))
+        await asyncio.sleep(THINK * (0.5 + rng.random()))
+
+
+async def _hammer(port, codes, until, samples, rng):  # type: ignore[no-untyped-def]
+    conn = Conn(port)
+    while time.monotonic() < until:
+        start = time.perf_counter()
+        status = await conn.get(f"/l/{rng.choice(codes)}", {})
+        samples["tracked-link redirect"].append((time.perf_counter() - start, status))
+
+
+async def _phase(port, data, kind):  # type: ignore[no-untyped-def]
+    samples: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    rng = random.Random(3)
+    until = time.monotonic() + SECONDS
+    started = time.monotonic()
+    if kind == "users":
+        jobs = [_user(port, c, data, until, samples, rng) for c in data["cookies"]]
+    else:
+        jobs = [_hammer(port, data["links"], until, samples, rng) for _ in range(CONNECTIONS)]
+    await asyncio.gather(*jobs)
+    return samples, time.monotonic() - started
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait(port: int, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("the web server did not start")
+
+
+def _rows(samples, seconds):  # type: ignore[no-untyped-def]
+    rows = []
+    for name, values in sorted(samples.items()):
+        times = [t * 1000 for t, _s in values]
+        errors = sum(1 for _t, s in values if s >= 400 or s == 0)
+        rows.append(
+            (
+                name,
+                len(values),
+                len(values) / seconds,
+                percentile(times, 50),
+                percentile(times, 95),
+                percentile(times, 99),
+                errors,
+            )
+        )
+    return rows
+
+
+def main() -> None:
+    url = fresh_database(DB)
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "DJANGO_SETTINGS_MODULE": "tribune.settings",
+        "TRIBUNE_DEBUG": "0",
+        "TRIBUNE_LOG_LEVEL": "WARNING",
+        "TRIBUNE_API_RATE_LIMIT": "1000000",
+    }
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
+    os.environ["TRIBUNE_API_RATE_LIMIT"] = "1000000"
+    server = None
+    try:
+        migrate(url)
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        t0 = time.monotonic()
+        data = seed()
+        print(f"seeded in {time.monotonic() - t0:.0f} s", flush=True)
+        connection.close()
+        port = _free_port()
+        log = open(Path("/tmp") / f"bench-load-{os.getpid()}.log", "wb")  # noqa: SIM115
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "tribune.cli",
+                "web",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                str(WEB_WORKERS),
+                "--threads",
+                str(WEB_THREADS),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        _wait(port)
+        warm, _s = asyncio.run(_phase(port, data, "links"))  # warm-up: imports, connections
+        load_before = os.getloadavg()[0]
+        users, users_s = asyncio.run(_phase(port, data, "users"))
+        links_samples, links_s = asyncio.run(_phase(port, data, "links"))
+        load_after = os.getloadavg()[0]
+        from tribune.core.scope import unscoped
+        from tribune.publishing.models import LinkClick
+
+        with unscoped():
+            clicks = LinkClick.objects.count()
+        served = sum(
+            1
+            for batch in (warm, links_samples)
+            for _t, s in batch["tracked-link redirect"]
+            if s == 302
+        )
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+        drop_database(DB)
+    rows = _rows(users, users_s) + _rows(links_samples, links_s)
+    for row in rows:
+        print(
+            "{:26} n={:6} {:7.1f} req/s p50 {:6.1f} p95 {:6.1f} p99 {:6.1f} ms errors {}".format(
+                *row
+            )
+        )
+    table = [
+        "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ] + [
+        f"| {n} | {c} | {r:.0f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {e} |"
+        for n, c, r, p50, p95, p99, e in rows
+    ]
+    inbox = next(r for r in rows if r[0] == "inbox queue page")
+    link = next(r for r in rows if r[0] == "tracked-link redirect")
+    body = "\n".join(
+        [
+            "## Load test (web, PostgreSQL, loopback)",
+            "",
+            f"`python -m benchmarks bench_load` — gunicorn `tribune web` with {WEB_WORKERS} "
+            f"workers × {WEB_THREADS} threads on PostgreSQL; {THREADS:,} inbox "
+            f"conversations; phase 1: {USERS} logged-in community managers, think time "
+            f"{THINK:.1f} s ±50 %, {SECONDS:.0f} s; phase 2: {CONNECTIONS} keep-alive "
+            f"connections on `/l/<code>` without pause, {SECONDS:.0f} s. The load generator "
+            "(asyncio, raw sockets) runs on the same 2 cores.",
+            "",
+            *table,
+            "",
+            f"- Inbox page p95 {inbox[4]:.0f} ms at {USERS} users (target < 150 ms): "
+            f"{'met' if inbox[4] < 150 else 'NOT met'}.",
+            f"- Tracked-link redirect {link[2]:.0f} req/s, p99 {link[5]:.0f} ms (target "
+            f"≥ 1,500 req/s, p99 < 50 ms): "
+            f"{'met' if link[2] >= 1500 and link[5] < 50 else 'NOT met'}.",
+            f"- Clicks recorded: {clicks:,} rows for {served:,} redirects served (warm-up "
+            f"included): {'none lost' if clicks == served else 'MISMATCH'}.",
+            f"- Machine load (1-min average) {load_before:.1f} before, {load_after:.1f} after: "
+            "other work shared these 2 cores during the run.",
+        ]
+    )
+    write_section("bench_load", body)
