@@ -55,7 +55,9 @@ def test_fold_handles_french_names() -> None:
     assert fold("Françoise Œuvray") == fold("Francoise Oeuvray")
 
 
-def test_suggestions_with_reasons(tenants) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("full_scan", [3000, 1])  # every pair / blocked by shared words
+def test_suggestions_with_reasons(tenants, monkeypatch, full_scan) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setattr("tribune.community.services.merge.FULL_SCAN", full_scan)
     brand = tenants.brand_a
     a = make_member(brand, "Hélène Dupré", handle="helene.d", email="helene@exemple.fr")
     b = make_member(brand, "helene dupre", handle="hdupre", network="bluesky")

@@ -58,6 +58,7 @@ class Member(models.Model):
     stage_changed_at = models.DateTimeField(null=True, blank=True)
     remind_at = models.DateTimeField(_("reminder"), null=True, blank=True)
     reminder_note = models.CharField(_("reminder note"), max_length=300, blank=True)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
     tier = models.CharField(_("ambassador tier"), max_length=60, blank=True)
     perks = models.TextField(_("perks"), blank=True)
     # Merged into another member (hidden; un-merge brings it back).

@@ -71,3 +71,17 @@ def deliver_briefings() -> int:
         with brand_scope(brand):
             sent += deliver_due(brand)
     return sent
+
+
+@periodic("community.reminders", every=900)
+@task()
+def send_reminders() -> int:
+    """Email the brand's community managers the outreach reminders that fell due."""
+    from tribune.accounts.models import Brand
+    from tribune.community.services.outreach import send_due_reminders
+
+    sent = 0
+    for brand in Brand.objects.all():
+        with brand_scope(brand):
+            sent += send_due_reminders(brand)
+    return sent

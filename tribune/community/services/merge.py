@@ -44,6 +44,7 @@ EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 URL_RE = re.compile(r"https?://[^\s<>\"')]+", re.I)
 HANDLE_RE = re.compile(r"(?<![\w@])@([\w][\w.-]{1,60})")
 FUZZY_CUTOFF = 88.0
+FULL_SCAN = 3000
 
 
 def fold(name: str) -> str:
@@ -155,17 +156,29 @@ def find_duplicates(brand: Brand, minimum: float = 0.4) -> list[tuple[int, int, 
         if 1 < len(ids) <= 50:
             for a, b in combinations(sorted(ids), 2):
                 candidates[(a, b)] += 0
-    # Names: exact folded names, then fuzzy matches among names of 5+ letters.
-    pks = [m.pk for m in members]
-    names = [signals[pk]["name"] for pk in pks]
-    if len(names) > 1:
+    # Names: fuzzy matches (exact folded names score 100) among names of 5+ letters. Up
+    # to FULL_SCAN people every pair is compared (C speed); above, only people sharing a
+    # word of their name (a typo rarely hits every word).
+    pks = [m.pk for m in members if len(signals[m.pk]["name"]) >= 5]
+    groups: list[list[int]] = [pks]
+    if len(pks) > FULL_SCAN:
+        by_word: dict[str, list[int]] = defaultdict(list)
+        for pk in pks:
+            for word in set(signals[pk]["name"].split()):
+                if len(word) >= 3:
+                    by_word[word].append(pk)
+        groups = [g for g in by_word.values() if 1 < len(g) <= 500]
+    for group in groups:
+        names = [signals[pk]["name"] for pk in group]
+        if len(names) < 2:
+            continue
         matrix = process.cdist(
             names, names, scorer=fuzz.token_sort_ratio, score_cutoff=FUZZY_CUTOFF, workers=1
         )
         rows, cols = (matrix >= FUZZY_CUTOFF).nonzero()
         for i, j in zip(rows.tolist(), cols.tolist(), strict=True):
-            if i < j and len(names[i]) >= 5:
-                key = (min(pks[i], pks[j]), max(pks[i], pks[j]))
+            if i < j:
+                key = (min(group[i], group[j]), max(group[i], group[j]))
                 candidates[key] = max(candidates[key], float(matrix[i, j]))
     found = []
     for (a, b), similarity in candidates.items():

@@ -8,6 +8,7 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,8 +71,8 @@ def pipeline(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def set_stage(request: AuthedRequest, member_id: int) -> HttpResponse:
     member = get_in_scope(Member, member_id, merged_into__isnull=True, erased_at__isnull=True)
-    url = request.POST.get("next") or reverse("community:pipeline", args=[request.brand.slug])
-    if not url.startswith("/"):
+    url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts=None) or not url.startswith("/"):
         url = reverse("community:pipeline", args=[request.brand.slug])
     form = StageForm(request.POST)
     if not form.is_valid():
