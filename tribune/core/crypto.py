@@ -1,7 +1,7 @@
 """Encryption of secrets at rest (OAuth tokens, app passwords, webhook secrets).
 
 Keys come from ``TRIBUNE_ENCRYPTION_KEYS`` (comma-separated Fernet keys; the first
-encrypts, all decrypt — that is the rotation path, see ``tribune rotate-keys``). Without
+encrypts, all decrypt — that is the rotation path, see ``tribune rotate_keys``). Without
 configured keys, one key is derived from SECRET_KEY so the embedded install works.
 """
 
