@@ -38,6 +38,7 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 
@@ -386,6 +387,7 @@ def _worker(args: tuple) -> dict:  # type: ignore[type-arg]
 
     connections.close_all()  # never share the parent's connection
     pages = _pages(total, seed)
+    backend = _backend_pid()
     brand = Brand.objects.get(pk=brand_id)
     with brand_scope(brand):
         sources = {
@@ -394,7 +396,7 @@ def _worker(args: tuple) -> dict:  # type: ignore[type-arg]
         }
         while time.time() < start_at:  # every worker starts together
             time.sleep(0.01)
-        cpu0, wall0 = time.process_time(), time.perf_counter()
+        cpu0, wall0, pg0 = time.process_time(), time.perf_counter(), _cpu_seconds(backend)
         offered = stored = duplicates = 0
         pending: dict[str, list] = {"bluesky": [], "mastodon": []}
         for network, raw in [*pages, ("flush", b"")]:
@@ -415,6 +417,7 @@ def _worker(args: tuple) -> dict:  # type: ignore[type-arg]
                 pending[key] = []
         wall = time.perf_counter() - wall0
         cpu = time.process_time() - cpu0
+        pg_cpu = _cpu_seconds(backend) - pg0
     connections.close_all()
     return {
         "offered": offered,
@@ -422,7 +425,25 @@ def _worker(args: tuple) -> dict:  # type: ignore[type-arg]
         "duplicates": duplicates,
         "wall": wall,
         "cpu": cpu,
+        "pg_cpu": pg_cpu,
     }
+
+
+def _backend_pid() -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a local process (our PostgreSQL backend), 0 if unreadable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def run_ingest(total: int, workers: int) -> dict:  # type: ignore[type-arg]
@@ -455,6 +476,7 @@ def run_ingest(total: int, workers: int) -> dict:  # type: ignore[type-arg]
         "elapsed": elapsed,
         "rate": offered / elapsed,
         "cpu_per_1000": 1000 * sum(r["cpu"] for r in results) / offered,
+        "pg_cpu_per_1000": 1000 * sum(r["pg_cpu"] for r in results) / offered,
         "mentions": counts[0],
         "matches": counts[1],
         "engine": ingest_engine(),
@@ -496,6 +518,7 @@ def ingest_section(total: int, workers: int) -> str:
         connections.close_all()
         drop_database(INGEST_DB)
     verdict = "met" if r["rate"] >= 1000 else "NOT met"
+    capacity = 2000 / (r["cpu_per_1000"] + r["pg_cpu_per_1000"])
     refine_engine, refine_rate, refine_n = r["refine"]
     refine_line = (
         f"Later pass (`listening.refine`, engine `{refine_engine}`): {refine_rate:,.0f} "
@@ -518,9 +541,16 @@ def ingest_section(total: int, workers: int) -> str:
         f"| stored / duplicates dropped | {r['stored']:,} / {r['duplicates']:,} | — |\n"
         f"| rows written (mentions / matches) | {r['mentions']:,} / {r['matches']:,} | — |\n"
         f"| wall time | {r['elapsed']:.1f} s | — |\n"
-        f"| Python CPU per 1,000 mentions (all workers) | {r['cpu_per_1000']:.2f} s | — |\n\n"
-        f"Target {verdict}. Load average (1 min) {r['load'][0]:.1f} before, "
-        f"{r['load'][1]:.1f} after (other jobs shared the 2 cores).\n\n"
+        f"| CPU per 1,000 mentions: workers (Python) | {r['cpu_per_1000']:.2f} s | — |\n"
+        f"| CPU per 1,000 mentions: their PostgreSQL backends | {r['pg_cpu_per_1000']:.2f} s "
+        "| — |\n"
+        f"| capacity of 2 dedicated cores (2 / total CPU per mention) | {capacity:,.0f} "
+        "mentions/s | ≥ 1,000 |\n\n"
+        f"Measured rate: target {verdict}. Load average (1 min) {r['load'][0]:.1f} before, "
+        f"{r['load'][1]:.1f} after: other jobs shared the 2 cores, so the wall-clock rate is "
+        "what this run got of the machine; the CPU seconds the ingestion itself used (the "
+        "worker processes and their PostgreSQL backends, read from /proc; PostgreSQL's WAL "
+        "writer and checkpointer not counted) give the rate two cores of its own sustain.\n\n"
         f"{refine_line}\n"
     )
 
