@@ -332,7 +332,9 @@ def _fire_group(
     results: list[tuple[Planned, Result]] = []
     connectors: dict[int, Connector] = {}
     for account_id, group in by_account.items():
-        account = accounts[account_id]
+        account = accounts.get(account_id)
+        if account is None:  # removed since the claim, and its variants with it
+            continue
         with brand_scope(account.brand_id):
             try:
                 sent, connectors[account_id] = _publish_account(
