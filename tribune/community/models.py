@@ -184,7 +184,7 @@ class Interaction(models.Model):
 
 class MergeSuggestion(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", _("To review")
+        OPEN = "open", _("Not reviewed")
         MERGED = "merged", _("Merged")
         DISMISSED = "dismissed", _("Dismissed")
 
@@ -293,7 +293,7 @@ class Briefing(models.Model):
     cannot open it, before ``embargo_until``."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", _("Scheduled")
+        SCHEDULED = "scheduled", _("Waiting for the embargo")
         SENT = "sent", _("Sent")
         CANCELLED = "cancelled", _("Cancelled")
 

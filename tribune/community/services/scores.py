@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tribune.accounts.models import Brand
 from tribune.community.models import Identity, Interaction, Level, Member, Stage
+from tribune.webhooks import hooks as webhook_hooks
 
 HALF_LIFE_DAYS = 30.0
 WEIGHTS = {
@@ -208,7 +209,9 @@ def score_brand(brand: Brand, now: datetime | None = None) -> int:
             member.influence = round(inf, 4)
             member.score = round(combine(p.activity, sentiment, r, inf), 2)
             member.previous_score = round(combine(q.activity, old_sentiment, r, 0.0), 2)
+            before_level = member.level
             member.level = level_for(member.score, member.stage, p.last_at, now)
+            webhook_hooks.member_level_changed(member, before_level)
             member.cluster = clusters.get(member.pk)
             member.score_details = {
                 "activity": member.activity,
