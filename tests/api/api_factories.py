@@ -13,6 +13,8 @@ from typing import Any
 from django.test import Client
 from django.utils import timezone
 
+from tests.analytics.factories import URL_FACTORIES as ANALYTICS_FACTORIES
+from tests.community.factories import URL_FACTORIES as COMMUNITY_FACTORIES
 from tests.inbox.factories import URL_FACTORIES as INBOX_FACTORIES
 from tests.listening.factories import URL_FACTORIES as LISTENING_FACTORIES
 from tribune.accounts.models import Brand, User
@@ -132,6 +134,9 @@ PARAM_FACTORIES: dict[str, Callable[[Brand], object]] = {
     "subscription_id": lambda brand: _subscription(brand).pk,
     "delivery_id": _delivery,
     "report_id": _report,
+    "member_id": COMMUNITY_FACTORIES["member_id"],
+    "event_id": COMMUNITY_FACTORIES["event_id"],
+    "template_id": ANALYTICS_FACTORIES["template_id"],
 }
 
 # The same for the integrations screens (tests/web/test_isolation_matrix.py).

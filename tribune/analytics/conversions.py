@@ -26,6 +26,7 @@ from tribune.analytics.models import Conversion, ConversionEndpoint, ConversionG
 from tribune.core.audit import record_audit
 from tribune.publishing.links import click_pk
 from tribune.publishing.models import LinkClick
+from tribune.webhooks import hooks as webhook_hooks
 
 SIGNATURE_TOLERANCE = 300  # seconds either side of the server's clock
 SIGNATURE_HEADER = "X-Tribune-Signature"
@@ -192,6 +193,7 @@ def do_record(brand: Brand, clean: dict[str, Any], source: str) -> Recorded:
                 account_id=variant.account_id if variant else None,
                 utm_campaign=link.campaign if link else "",
             )
+            webhook_hooks.conversion_recorded(conversion)
     except IntegrityError:  # the same key sent twice at the same moment
         return Recorded(
             Conversion.objects.get(brand=brand, idempotency_key=clean["idempotency_key"]), False

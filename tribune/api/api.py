@@ -1,6 +1,15 @@
 """The API's own routers (other areas add a ``tribune/<app>/api.py`` with ``router``)."""
 
-from tribune.api.routers import brands, inbox, listening, metrics, posts, transfer
+from tribune.api.routers import (
+    analytics,
+    brands,
+    community,
+    inbox,
+    listening,
+    metrics,
+    posts,
+    transfer,
+)
 
 ROUTERS = [
     brands.router,
@@ -9,4 +18,6 @@ ROUTERS = [
     listening.router,
     metrics.router,
     transfer.router,
+    community.router,
+    analytics.router,
 ]

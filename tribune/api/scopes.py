@@ -28,7 +28,8 @@ SCOPES: dict[str, tuple[Cap, object]] = {
     "imports:write": (Cap.DRAFT, _("Import archives and CSV files")),
     "exports:read": (Cap.STRATEGY, _("Export a brand's data")),
     "community:read": (Cap.COMMUNITY, _("Read community members and events")),
-    "reports:read": (Cap.REPORTS, _("Read reports and conversions")),
+    "community:write": (Cap.COMMUNITY, _("Add community members and events")),
+    "reports:read": (Cap.REPORTS, _("Read reports and conversions, generate reports")),
 }
 
 

@@ -88,3 +88,41 @@ def alert_raised(alert: Any) -> None:
 
 def alert_acknowledged(alert: Any) -> None:
     emit(alert.brand_id, "alert.acknowledged", _alert(alert))
+
+
+LEADER_LEVELS = {"core", "ambassador"}
+
+
+def member_level_changed(member: Any, before: str) -> None:
+    """Called when scoring sets a member's level; reaching core/ambassador is an event."""
+    if member.level in LEADER_LEVELS and before not in LEADER_LEVELS:
+        emit(
+            member.brand_id,
+            "member.became_leader",
+            {
+                "member_id": member.pk,
+                "name": member.display_name,
+                "level": member.level,
+                "previous_level": before,
+                "score": member.score,
+                "influence": member.influence,
+            },
+        )
+
+
+def conversion_recorded(conversion: Any) -> None:
+    emit(
+        conversion.brand_id,
+        "conversion.recorded",
+        {
+            "conversion_id": conversion.pk,
+            "goal": conversion.goal.key,
+            "occurred_at": conversion.occurred_at,
+            "value": str(conversion.value),
+            "source": conversion.source,
+            "reference": conversion.reference,
+            "post_id": conversion.variant.post_id if conversion.variant else None,
+            "account_id": conversion.account_id,
+            "utm_campaign": conversion.utm_campaign,
+        },
+    )
