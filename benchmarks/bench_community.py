@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--edges", type=Path, default=DEFAULT_EDGES)
     parser.add_argument("--top", type=int, default=20)
     parser.add_argument("--no-write", action="store_true", help="print only")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(argv or [])  # `python -m benchmarks` calls main() bare
     if not args.edges.exists():
         print(f"skipped: {args.edges} not found")
         return
@@ -123,4 +123,4 @@ target < 10 s and < 2 GB); networkx's is parse (same reader), `DiGraph`, PageRan
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
