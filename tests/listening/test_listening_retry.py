@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import socket
 from datetime import timedelta
+from email import message_from_bytes
 
 import httpx
 import pytest
@@ -90,6 +91,9 @@ def test_mail_server_down_then_back(paged, settings):  # type: ignore[no-untyped
             assert send_pending(alert, transport=hook, now=now + timedelta(minutes=3)) == 1
             assert len(wait_for(sink, 1)) == 1
             assert sink.messages[0].rcpt_tos == [tenants_cm_email(paged)]
+            sent_mail = message_from_bytes(sink.messages[0].content)
+            assert sent_mail["Message-ID"].startswith(f"<tribune-alert-delivery-{mail.pk}@")
+            assert sent_mail["References"].startswith(f"<tribune-alert-{alert.pk}@")
         mail.refresh_from_db()
         assert mail.status == "sent" and mail.attempts == 3 and mail.error == ""
         assert send_pending(alert, transport=hook, now=now + timedelta(hours=1)) == 0

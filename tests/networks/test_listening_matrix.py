@@ -91,6 +91,16 @@ def test_alert_reaches_the_on_call_person_in_a_direct_room(
         page(alert)
         send_pending(alert)
         assert OnCallPerson.objects.get(brand=brand).matrix_room_id == person.matrix_room_id
+        # … and is posted in the thread of the first message: one crisis, one thread.
+        first_event, second = room_messages(
+            matrix_homeserver, matrix_people["ana"], person.matrix_room_id
+        )
+        assert second["content"]["m.relates_to"]["rel_type"] == "m.thread"
+        assert second["content"]["m.relates_to"]["event_id"] == first_event["event_id"]
+        assert (
+            AlertDelivery.objects.filter(alert=alert, channel="matrix").first().remote_id
+            == (first_event["event_id"])
+        )
         assert (
             len(room_messages(matrix_homeserver, matrix_people["ana"], person.matrix_room_id)) == 2
         )

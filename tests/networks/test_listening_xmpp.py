@@ -57,6 +57,7 @@ def test_alert_reaches_the_on_call_person_over_xmpp(tenants, on_call, xmpp_serve
     assert len(messages) == 1
     assert messages[0]["from"] == jids["alertes"]
     assert messages[0]["id"] == delivery_key(row)
+    assert messages[0]["thread"] == f"tribune-alert-{alert.pk}"
     assert alert.query.name in messages[0]["body"]
     assert f"/listening/ack/{alert.ack_token}/" in messages[0]["body"]
 

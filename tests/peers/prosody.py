@@ -186,6 +186,7 @@ def read_messages(
                         "id": message["id"],  # type: ignore[index]
                         "from": str(message["from"].bare),  # type: ignore[index]
                         "body": message["body"],  # type: ignore[index]
+                        "thread": message["thread"],  # type: ignore[index]
                     }
                 )
                 if len(got) >= expect:

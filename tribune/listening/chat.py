@@ -151,12 +151,21 @@ def matrix_send(
     text: str,
     html: str = "",
     transport: httpx.BaseTransport | None = None,
+    thread_root: str = "",
 ) -> str:
     """Post ``text`` to the room; returns the event id. Joins once if the bot is invited
-    but not yet in the room."""
+    but not yet in the room. With ``thread_root`` (an earlier event about the same alert)
+    the message goes into that event's thread (clients without threads show a reply)."""
     content: dict = {"msgtype": "m.text", "body": text}
     if html:
         content |= {"format": "org.matrix.custom.html", "formatted_body": html}
+    if thread_root:
+        content["m.relates_to"] = {
+            "rel_type": "m.thread",
+            "event_id": thread_root,
+            "is_falling_back": True,
+            "m.in_reply_to": {"event_id": thread_root},
+        }
     path = f"/_matrix/client/v3/rooms/{_room(room_id)}/send/m.room.message/{quote(txn_id, safe='')}"
     try:
         body = _matrix_request(
@@ -205,9 +214,15 @@ def _is_public(host: str) -> bool:
 
 
 def xmpp_send(
-    account: XmppAccount, to: str, text: str, message_id: str, timeout: float = 20
+    account: XmppAccount,
+    to: str,
+    text: str,
+    message_id: str,
+    timeout: float = 20,
+    thread: str = "",
 ) -> None:
-    """Send one chat message and disconnect; raises ChatError in plain words."""
+    """Send one chat message and disconnect; raises ChatError in plain words. Messages
+    with the same ``thread`` (one per alert) are one conversation thread for clients."""
     import slixmpp
 
     host = account.host or account.jid.partition("@")[2].split("/")[0]
@@ -242,6 +257,8 @@ def xmpp_send(
                 return
             message = client.make_message(mto=to, mbody=text, mtype="chat")
             message["id"] = message_id
+            if thread:
+                message["thread"] = thread
             message.send()
             outcome["sent"] = "yes"
             await client.disconnect(wait=2.0)

@@ -95,6 +95,9 @@ class AlertDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_attempt_at = models.DateTimeField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # What the other side calls the message (Matrix event id): later messages about the
+    # same alert to the same place are posted in its thread.
+    remote_id = models.CharField(max_length=255, blank=True)
 
     objects = BrandScopedManager()
 

@@ -335,6 +335,7 @@ def send_pending(
                 "attempts",
                 "last_attempt_at",
                 "next_attempt_at",
+                "remote_id",
             ]
         )
     return sent
@@ -389,14 +390,20 @@ def _send_one(alert: Alert, delivery: AlertDelivery, transport: httpx.BaseTransp
     if channel == AlertDelivery.Channel.EMAIL:
         subject, body = message(alert, _language(alert, delivery))
         domain = settings.SITE_URL.split("://", 1)[-1].split("/")[0].split(":")[0] or "tribune"
+        thread = f"<tribune-alert-{alert.pk}@{domain}>"
         EmailMessage(
             subject,
             body,
             None,
             [delivery.recipient],
             # One Message-ID per delivery: a retry after an unclear failure is recognised
-            # as the same message by mail clients.
-            headers={"Message-ID": f"<{delivery_key(delivery)}@{domain}>"},
+            # as the same message by mail clients. Every email about one alert refers to
+            # the same thread id, so a crisis is one conversation in the mailbox.
+            headers={
+                "Message-ID": f"<{delivery_key(delivery)}@{domain}>",
+                "In-Reply-To": thread,
+                "References": thread,
+            },
         ).send()
     elif channel == AlertDelivery.Channel.WEBHOOK:
         _post_webhook(alert, delivery.recipient, transport)
@@ -418,6 +425,7 @@ def _send_one(alert: Alert, delivery: AlertDelivery, transport: httpx.BaseTransp
             delivery.recipient,
             plain,
             delivery_key(delivery),
+            thread=f"tribune-alert-{alert.pk}",
         )
     else:
         raise ChatError(f"Unknown channel {channel}.")
@@ -450,7 +458,18 @@ def _send_matrix(
     elif target.startswith("#"):
         room = join_room(account, target, transport)
     plain, html = chat_text(alert, _language(alert, delivery))
-    matrix_send(account, room, delivery_key(delivery), plain, html, transport)
+    root = (
+        AlertDelivery.objects.filter(
+            alert=alert, channel=AlertDelivery.Channel.MATRIX, recipient=target, remote_id__gt=""
+        )
+        .exclude(pk=delivery.pk)
+        .order_by("pk")
+        .values_list("remote_id", flat=True)
+        .first()
+    )
+    delivery.remote_id = matrix_send(
+        account, room, delivery_key(delivery), plain, html, transport, thread_root=root or ""
+    )
 
 
 def _post_webhook(alert: Alert, url: str, transport: httpx.BaseTransport | None) -> None:
