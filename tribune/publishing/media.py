@@ -59,6 +59,8 @@ def check_image(data: bytes) -> CleanImage:
             if probe.width * probe.height > MAX_PIXELS:
                 raise MediaError(_("The image is too large (more than 40 megapixels)."))
             probe.verify()
+    except Image.DecompressionBombError:  # raised by open() itself, far above MAX_PIXELS
+        raise MediaError(_("The image is too large (more than 40 megapixels).")) from None
     except (UnidentifiedImageError, OSError, SyntaxError):
         raise MediaError(_("This file is not an image Tribune can read.")) from None
     if kind not in ALLOWED:
