@@ -196,3 +196,84 @@ def test_kpi_providers_measure_objectives(stream):
         kpi.metric, kpi.account = "impressions", acct
         kpi.period_start, kpi.period_end = MARCH.start, MARCH.end
         assert measure(brand, kpi).value == 550.0
+
+
+def test_response_time_in_brand_days(tenants):
+    from tests.inbox import factories as inbox
+    from tribune.inbox.models import ResponseRecord
+
+    brand = tenants.brand_a
+    # (received at, minutes to answer or None = waiting, breached)
+    cases = [
+        (utc(2026, 3, 31, 21, 50), 10, False),  # 23:50 on 31 March in Paris
+        (utc(2026, 3, 31, 22, 10), 30, False),  # 00:10 on 1 April: April's
+        (utc(2026, 3, 15, 9), 90, True),
+        (utc(2026, 3, 16, 9), None, False),
+    ]
+    for received, minutes, breached in cases:
+        thread = inbox.thread(brand, at=received)
+        with brand_scope(brand):
+            ResponseRecord.objects.create(
+                brand=brand,
+                thread=thread,
+                account=thread.account,
+                message=thread.messages.get(),
+                received_at=received,
+                business_hours=True,
+                target_minutes=60,
+                due_at=received,
+                outcome="answered" if minutes is not None else "waiting",
+                response_seconds=minutes * 60 if minutes is not None else None,
+                breached=breached,
+            )
+    with brand_scope(brand):
+        march = kpis.response_times(brand, MARCH)
+        assert march["received"] == 3 and march["answered"] == 2 and march["waiting"] == 1
+        assert march["median_minutes"] == 50.0  # median of 10 and 90
+        assert march["within_target"] == 50.0
+        april = kpis.response_times(brand, APRIL)
+        assert april["median_minutes"] == 30.0 and april["within_target"] == 100.0
+        empty = kpis.response_times(brand, FEBRUARY)
+        assert empty["median_minutes"] is None and empty["within_target"] is None
+
+
+def test_cost_per_result_provider_uses_spent_budget(stream):
+    from tribune.analytics.models import Conversion
+    from tribune.strategy.kpis import measure
+    from tribune.strategy.models import Campaign, Kpi, Objective
+
+    brand, _acct = stream
+    goal = f.goal(brand, "lead")
+    with brand_scope(brand):
+        Campaign.objects.create(
+            brand=brand,
+            name="Printemps",
+            start_date=date(2026, 3, 1),
+            end_date=date(2026, 3, 31),
+            budget_spent=Decimal("500"),
+        )
+        for i in range(4):
+            Conversion.objects.create(
+                brand=brand,
+                goal=goal,
+                idempotency_key=f"c{i}",
+                occurred_at=utc(2026, 3, 5 + i, 10),
+                source="csv",
+            )
+    rollups.refresh()
+    with brand_scope(brand):
+        objective = Objective.objects.create(brand=brand, kind="business", title="Leads")
+        kpi = Kpi.objects.create(
+            brand=brand,
+            objective=objective,
+            metric="cost_per_result",
+            target=Decimal("100"),
+            period_start=MARCH.start,
+            period_end=MARCH.end,
+        )
+        assert measure(brand, kpi).value == 125.0
+        kpi.metric = "conversions"
+        assert measure(brand, kpi).value == 4.0
+        kpi.period_start, kpi.period_end = APRIL.start, APRIL.end
+        kpi.metric = "cost_per_result"
+        assert measure(brand, kpi).value is None  # no campaign, no conversion
