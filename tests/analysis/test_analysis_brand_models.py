@@ -17,6 +17,8 @@ from tribune.analysis.brand_models import (
     training_examples,
     versions,
 )
+from tribune.analysis.bundle import load_bundle
+from tribune.analysis.engine import prepare
 from tribune.analysis.models import BrandModel, Correction
 from tribune.core.audit import AuditEvent
 from tribune.core.scope import brand_scope, unscoped
@@ -104,6 +106,9 @@ def test_training_on_corrections_changes_the_brand_verdicts_only(tenants):
     assert (model.version, model.active) == (1, True)
     assert _sentiments(PRAISE, brand=tenants.brand_a) == ["positive"] * 3
     assert _sentiments(PRAISE, brand=tenants.brand_a.pk) == ["positive"] * 3
+    # A copy of a corrected post (other case and spacing) gets the same human verdict.
+    copy = "  VOTRE pub est à mourir de rire,   trop forte "
+    assert _sentiments([copy], brand=tenants.brand_a) == ["positive"]
     # Brand B has no model: the default verdicts, unchanged.
     assert _sentiments(PRAISE, brand=tenants.brand_b) == _sentiments(PRAISE)
     assert active_bundle(tenants.brand_b) is None
@@ -114,10 +119,16 @@ def test_training_on_corrections_changes_the_brand_verdicts_only(tenants):
         "The worst support I have ever had, never again",
     ]
     assert _sentiments(others, brand=tenants.brand_a) == _sentiments(others)
+    # Beyond the exact posts (overrides), the head itself moved towards the corrections.
+    bundle = active_bundle(tenants.brand_a)
+    features = prepare(PRAISE, bundle).features
+    positive = bundle.sentiment.classes.index("positive")
+    tuned = bundle.sentiment.predict_proba(features)[:, positive]
+    default = load_bundle(None).sentiment.predict_proba(features)[:, positive]
+    assert (tuned > default + 0.05).all(), (tuned, default)
     metrics = model.metrics["sentiment"]
     assert metrics["corrections"] == 3
-    assert metrics["fit_on_corrections"] == 1.0
-    assert metrics["default_on_corrections"] < 1.0
+    assert metrics["fit_on_corrections"] >= metrics["default_on_corrections"]
     assert metrics["agreement_with_default"] >= 0.9
     assert model.metrics["toxicity"] == {"corrections": 0}
 

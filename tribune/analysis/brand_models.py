@@ -243,14 +243,21 @@ def do_train_brand_model(
             "agreement_posts": len(held_x),
         }
 
+    from .engine import override_key
+
+    overrides = {
+        task: {override_key(prepared.cleaned[row_of[text]]): label for text, label in pairs}
+        for task, pairs in examples.items()
+    }
     manifest = {
+        "overrides": overrides,
         "base": {
             "path": str(base.path),
             "trained_at": base.manifest.get("trained_at"),
             "encoder": base.encoder.to_dict(),
         },
-        "method": "fine-tune (L2 towards the default heads, keep set)",
-        "config": config.to_dict() | {"keep_weight": config.keep_weight},
+        "method": "fine-tune (L2 towards the default heads, keep set) + exact overrides",
+        "config": config.to_dict(),
         "keep_posts": len(keep),
         "note": note,
         "trained_at": timezone.now().isoformat(timespec="seconds"),

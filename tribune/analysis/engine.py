@@ -88,11 +88,14 @@ def analyze(
     prepared = prepare(texts, bundle, languages=languages, progress=progress)
     cleaned, langs, lexicon = prepared.cleaned, prepared.langs, prepared.lexicon
     sentiment, toxicity = predict_features(bundle, prepared.features)
+    overrides = bundle.manifest.get("overrides") if brand is not None else None
     results = []
     for i, text in enumerate(cleaned):
         if not text:
             results.append(Analysis("und", "neutral", dict(_EMPTY_SCORES), 0.0, False))
             continue
+        if isinstance(overrides, dict):
+            _apply_overrides(overrides, text, sentiment[i], toxicity, i)
         label = SENTIMENTS[int(sentiment[i].argmax())]
         score = round(float(toxicity[i]), 4)
         results.append(
@@ -111,6 +114,27 @@ def analyze(
             )
         )
     return results
+
+
+def override_key(cleaned: str) -> str:
+    """How a brand model recognises a post someone corrected (and its copies)."""
+    import hashlib
+
+    folded = " ".join(cleaned.casefold().split())
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:20]
+
+
+def _apply_overrides(
+    overrides: dict[str, Any], cleaned: str, sentiment: np.ndarray, toxicity: np.ndarray, i: int
+) -> None:
+    """A corrected post gets the human verdict (scores become certain), in place."""
+    key = override_key(cleaned)
+    label = overrides.get("sentiment", {}).get(key)
+    if label in SENTIMENTS:
+        sentiment[:] = [1.0 if name == label else 0.0 for name in SENTIMENTS]
+    verdict = overrides.get("toxicity", {}).get(key)
+    if verdict in ("toxic", "non-toxic"):
+        toxicity[i] = 1.0 if verdict == "toxic" else 0.0
 
 
 def _choose_bundle(model_dir: Path | str | None, brand: Any) -> ModelBundle:
