@@ -16,6 +16,9 @@ from tribune.core.scope import brand_scope
 from tribune.listening.models import Mention, Query, Source
 from tribune.listening.services.sources import do_fetch_source
 from tribune.listening.social import read_bluesky
+from tribune.networks.base import Credentials
+from tribune.networks.models import SocialAccount
+from tribune.networks.services import do_connect_account
 
 pytestmark = [pytest.mark.peer, pytest.mark.django_db]
 
@@ -48,11 +51,22 @@ def test_bluesky_search_source(tenants, bluesky_network, bluesky_accounts, bob):
     assert len(searchable(bluesky_network, word, 2)) == 2
 
     brand = tenants.brand_a
+    alice = bluesky_accounts[0]
     with brand_scope(brand):
-        Query.objects.create(brand=brand, name="Marque", expression=word)
-        source = Source.objects.create(
-            brand=brand, kind="bluesky", url=bluesky_network.appview_url, search=word
+        # The brand's connected account signs the search (its PDS proxies it to the
+        # AppView), as Bluesky requires: the source has no address of its own.
+        do_connect_account(
+            brand,
+            "bluesky",
+            Credentials(
+                handle=alice.handle,
+                secrets={"app_password": alice.password},
+                base_url=bluesky_network.pds_url,
+            ),
+            None,
         )
+        Query.objects.create(brand=brand, name="Marque", expression=word)
+        source = Source.objects.create(brand=brand, kind="bluesky", search=word)
         outcome = do_fetch_source(source)
         assert outcome.ok and outcome.result.stored == 2
         source.refresh_from_db()
@@ -76,6 +90,25 @@ def test_bluesky_search_source(tenants, bluesky_network, bluesky_accounts, bob):
         third = do_fetch_source(source)
         assert third.result.stored == 1 and third.result.duplicates == 0
         assert Mention.objects.filter(brand=brand).count() == 3
+        # The session the search opened is kept (encrypted) for the next read.
+        assert SocialAccount.objects.get(brand=brand).credentials.get("access_jwt")
+
+        # A self-hosted AppView that allows anonymous search: its address on the source.
+        anonymous = Source.objects.create(
+            brand=brand, kind="bluesky", url=bluesky_network.appview_url, search=word
+        )
+        read = do_fetch_source(anonymous)
+        assert read.ok and read.result.duplicates == 3 and read.result.stored == 0
+
+
+def test_bluesky_search_without_an_account_says_why(tenants):  # type: ignore[no-untyped-def]
+    brand = tenants.brand_a
+    with brand_scope(brand):
+        source = Source.objects.create(brand=brand, kind="bluesky", search="alpha")
+        outcome = do_fetch_source(source)
+        source.refresh_from_db()
+    assert not outcome.ok
+    assert source.last_error.startswith("Bluesky search needs a connected Bluesky account")
 
 
 def test_unreachable_appview_is_a_plain_failure(tenants):  # type: ignore[no-untyped-def]

@@ -41,7 +41,7 @@ class SourceForm(forms.Form):
         required=False,
         help_text=_(
             "Feed address; Mastodon: the instance (https://mastodon.social); Bluesky: "
-            "leave empty for the public AppView."
+            "leave empty to search through the brand's connected Bluesky account."
         ),
     )
     search = forms.CharField(

@@ -18,6 +18,7 @@ Failures raise ``SourceError`` with a sentence for the source's health column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -121,15 +122,26 @@ def read_bluesky(
     cursor: str = "",
     *,
     service: str = "",
+    token: str = "",
+    renew: Callable[[], str] | None = None,
     transport: httpx.BaseTransport | None = None,
 ) -> SocialRead:
-    """Posts matching ``search`` newer than ``cursor`` (an ``indexedAt`` time)."""
+    """Posts matching ``search`` newer than ``cursor`` (an ``indexedAt`` time).
+
+    ``token`` (an account's access JWT, ``service`` being its PDS, which proxies
+    ``app.bsky.*`` to the AppView) authenticates the search: Bluesky's public AppView
+    refuses anonymous post search. ``renew`` returns a fresh token after an expiry."""
     base = (service or DEFAULT_BLUESKY_SERVICE).rstrip("/")
     what = f"Bluesky ({urlsplit(base).hostname})"
     since = parse_time(cursor)
     posts: list[dict] = []
     newest_indexed = cursor
-    with http_client(transport, headers={"User-Agent": USER_AGENT}) as client:
+    headers = {"User-Agent": USER_AGENT}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    with http_client(transport, headers=headers) as client:
+        if token and renew is not None:
+            client = _renewing(client, renew)
         page_cursor = ""
         for _page in range(MAX_PAGES):
             params: dict[str, Any] = {"q": search, "sort": "latest", "limit": BLUESKY_PAGE}
@@ -161,6 +173,25 @@ def read_bluesky(
         cursor=newest_indexed,
         newest=max((i.published_at for i in items), default=None),
     )
+
+
+class _RenewingClient:
+    """Wraps the client: on "401 expired token", renew once and repeat the request."""
+
+    def __init__(self, client: httpx.Client, renew: Callable[[], str]) -> None:
+        self.client, self.renew, self.renewed = client, renew, False
+
+    def get(self, url: str, params: dict[str, Any]) -> httpx.Response:
+        response = self.client.get(url, params=params)
+        if response.status_code == 401 and not self.renewed:
+            self.renewed = True
+            self.client.headers["Authorization"] = f"Bearer {self.renew()}"
+            response = self.client.get(url, params=params)
+        return response
+
+
+def _renewing(client: httpx.Client, renew: Callable[[], str]) -> httpx.Client:
+    return _RenewingClient(client, renew)  # type: ignore[return-value]
 
 
 def _bluesky_reach(client: httpx.Client, base: str, posts: list[dict], what: str) -> dict[str, int]:

@@ -104,11 +104,63 @@ def read_network(source: Source, transport: httpx.BaseTransport | None = None): 
     from tribune.listening.social import read_bluesky, read_mastodon
 
     if source.kind == Source.Kind.BLUESKY:
-        return read_bluesky(source.search, source.cursor, service=source.url, transport=transport)
+        if source.url:  # a self-hosted AppView that serves anonymous search
+            return read_bluesky(
+                source.search, source.cursor, service=source.url, transport=transport
+            )
+        return _bluesky_as_brand(source, transport)
     return read_mastodon(
         source.url,
         hashtag=source.search if source.kind == Source.Kind.MASTODON_TAG else "",
         cursor=source.cursor,
+        transport=transport,
+    )
+
+
+def _bluesky_as_brand(source: Source, transport: httpx.BaseTransport | None):  # type: ignore[no-untyped-def]
+    """Search through the brand's connected Bluesky account (its PDS proxies the search to
+    the AppView): Bluesky's public AppView refuses anonymous post search."""
+    from tribune.listening.social import SourceError, read_bluesky
+    from tribune.networks.base import NetworkError
+    from tribune.networks.models import SocialAccount
+    from tribune.networks.services import do_store_refreshed_credentials
+
+    account = (
+        SocialAccount.objects.filter(
+            brand=source.brand, network="bluesky", status=SocialAccount.Status.ACTIVE
+        )
+        .order_by("pk")
+        .first()
+    )
+    if account is None:
+        raise SourceError(
+            "Bluesky search needs a connected Bluesky account for this brand (Bluesky "
+            "refuses anonymous post search), or the address of an AppView that allows it."
+        )
+    try:
+        connector = account.connector()
+        _ = connector.did  # type: ignore[attr-defined]  # logs in with the app password if needed
+        if dict(connector.credentials.secrets) != dict(account.credentials):
+            do_store_refreshed_credentials(account, connector.credentials)
+    except NetworkError as exc:
+        raise SourceError(f"Could not sign in to Bluesky as {account.handle} ({exc}).") from None
+
+    def renew() -> str:
+        try:
+            fresh = connector.refresh_credentials()
+        except NetworkError as exc:
+            raise SourceError(
+                f"Bluesky refused to renew the session of {account.handle} ({exc})."
+            ) from None
+        do_store_refreshed_credentials(account, fresh)
+        return str(fresh.secrets.get("access_jwt", ""))
+
+    return read_bluesky(
+        source.search,
+        source.cursor,
+        service=connector.credentials.base_url or account.base_url or "https://bsky.social",
+        token=str(connector.credentials.secrets.get("access_jwt", "")),
+        renew=renew,
         transport=transport,
     )
 
