@@ -298,3 +298,57 @@ def test_report_as_csv(tenants) -> None:  # type: ignore[no-untyped-def]
     assert rows[0] == ["metric", "value"] and ["posts.published", "3"] in rows
     status, body, _ = api.get("/brands/alpha/reports")
     assert [r["id"] for r in body["items"]] == [report_id]
+
+
+def test_members_csv_creates_members_and_skips_known_people(tenants) -> None:  # type: ignore[no-untyped-def]
+    from tribune.community.models import Member
+
+    rows = (
+        "name;email;network;handle;consent;location;tags\n"
+        "Léa Martin;lea@example.test;sandbox;lea.m;oui;Lyon;vip|atelier\n"
+        "Sam Petit;;bluesky;sam.bsky.social;non;;\n"
+    ).encode()
+    report = _import(tenants, "members", rows)
+    assert report.ok and report.created == 2
+    with brand_scope(tenants.brand_a):
+        lea = Member.objects.get(display_name="Léa Martin")
+        assert lea.email_consent and lea.location == "Lyon" and lea.tags == ["vip", "atelier"]
+        assert sorted(i.network for i in lea.identities.all()) == ["email", "sandbox"]
+    again = _import(tenants, "members", rows)
+    assert again.created == 0 and again.skipped == 2
+    bad = (
+        b"name,email,consent\n,x@y.z,oui\nAnne,not-an-email,peut-etre\n"
+        b"Bob,b@b.fr,non\nBob2,b@b.fr,non\n"
+    )
+    with pytest.raises(ImportFailed) as failed:
+        _import(tenants, "members", bad)
+    assert [(e.row, e.field) for e in failed.value.report.row_errors] == [
+        (2, "name"),
+        (3, "email"),
+        (3, "consent"),
+        (5, "email"),
+    ]
+    with brand_scope(tenants.brand_a):
+        assert Member.objects.count() == 2
+
+
+def test_conversions_csv_goes_through_the_analytics_import(tenants) -> None:  # type: ignore[no-untyped-def]
+    from tests.analytics.factories import goal
+    from tribune.analytics.models import Conversion
+
+    goal(tenants.brand_a, "signup")
+    good = b"goal,idempotency_key,value\nsignup,k1,10\nsignup,k2,5.5\n"
+    report = _import(tenants, "conversions", good)
+    assert report.ok and report.created == 2
+    with pytest.raises(ImportFailed) as failed:
+        _import(tenants, "conversions", b"goal,idempotency_key\nunknown-goal,k3\n")
+    assert failed.value.report.row_errors[0].row == 2
+    with brand_scope(tenants.brand_a):
+        assert Conversion.objects.count() == 2
+    # A community manager may import members but not conversions (strategy capability).
+    api = Api(token_for(tenants.people["community_manager"]))
+    upload = SimpleUploadedFile("c.csv", good)
+    response = api.client.post(
+        "/api/v1/brands/alpha/imports", {"kind": "conversions", "file": upload}, headers=api.headers
+    )
+    assert response.status_code == 403

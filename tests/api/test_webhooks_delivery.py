@@ -274,3 +274,18 @@ def test_new_inbox_message_is_emitted_by_ingestion(tenants, hook, receiver, sett
     payload = json.loads(got["body"])
     assert payload["event"] == "inbox.message_received"
     assert "Lyon" in payload["data"]["text"] and payload["data"]["author"]["handle"]
+
+
+def test_the_delivery_log_is_kept_30_days(tenants, hook) -> None:  # type: ignore[no-untyped-def]
+    from tribune.webhooks.tasks import prune_log
+
+    services.emit(tenants.brand_a, "post.published", {"post_id": 1})
+    services.emit(tenants.brand_a, "post.published", {"post_id": 2})
+    with brand_scope(tenants.brand_a):
+        old, recent = Delivery.objects.order_by("pk")
+        Delivery.objects.filter(pk=old.pk).update(
+            created_at=timezone.now() - timedelta(days=31), status=Delivery.Status.DELIVERED
+        )
+    assert prune_log.call() == 1
+    with brand_scope(tenants.brand_a):
+        assert list(Delivery.objects.values_list("pk", flat=True)) == [recent.pk]

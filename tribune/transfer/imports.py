@@ -22,6 +22,10 @@ Formats (written from the public descriptions of each export):
   ``app.bsky.feed.post`` records.
 - CSV of posts: columns ``text`` (required), ``scheduled_at``, ``accounts``, ``title``,
   ``sponsored``, ``language``; comma or semicolon separated, UTF-8.
+- CSV of members: ``name`` (required), ``email``, ``phone``, ``network`` + ``handle``,
+  ``consent`` (yes/no) and ``consent_source``, ``location``, ``company``, ``tags``; people
+  already known by one of these identities are skipped.
+- CSV of conversions: the analytics area's own import (``tribune.analytics.csvimport``).
 """
 
 from __future__ import annotations
@@ -42,13 +46,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tribune.accounts.models import Brand, User
+from tribune.accounts.roles import Cap
 from tribune.core.audit import record_audit
 from tribune.networks.models import SocialAccount
 from tribune.publishing.models import Post, PostMetricSnapshot, PostStatus, Variant
 
 MAX_BYTES = 50 * 1024 * 1024
 MAX_CSV_ROWS = 5000
-KINDS = ("x", "mastodon", "bluesky", "csv")
+KINDS = ("x", "mastodon", "bluesky", "csv", "members", "conversions")
+# The capability each kind needs on the brand (checked by the edges: API, screen).
+KIND_CAPS = {"members": Cap.COMMUNITY, "conversions": Cap.STRATEGY}
+DEFAULT_CAP = Cap.DRAFT
 ARCHIVE_NETWORK = {"x": "x", "mastodon": "mastodon", "bluesky": "bluesky"}
 
 
@@ -567,6 +575,146 @@ def _store_csv(brand: Brand, actor: User, items: list[CsvPost], report: ImportRe
         report.post_ids.append(post.pk)
 
 
+# --- CSV of members ---------------------------------------------------------------------
+@dataclass
+class CsvMember:
+    row: int
+    name: str
+    email: str
+    phone: str
+    network: str
+    handle: str
+    consent: bool
+    consent_source: str
+    location: str
+    company: str
+    tags: list[str]
+
+
+def _csv_rows(data: bytes, report: ImportReport, required: str) -> list[tuple[int, dict[str, str]]]:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _fail(report, _("The CSV file must be saved as UTF-8.")) from None
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    if required not in columns:
+        raise _fail(
+            report,
+            _("The CSV needs a header line with at least a “%(col)s” column (found: %(c)s).")
+            % {"col": required, "c": ", ".join(sorted(columns)) or "—"},
+        )
+    rows = []
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_CSV_ROWS:
+            raise _fail(report, _("At most %(n)d rows per file.") % {"n": MAX_CSV_ROWS})
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        if any(row.values()):
+            rows.append((number, row))
+    return rows
+
+
+def parse_members_csv(data: bytes, report: ImportReport) -> list[CsvMember]:
+    from tribune.community.services.members import find_identity, normalize_handle
+
+    items, seen = [], set()
+    for number, row in _csv_rows(data, report, "name"):
+        errors_before = len(report.row_errors)
+        name = row.get("name", "")
+        if not name:
+            report.row_errors.append(RowError(number, "name", _("The name is empty.")))
+        if len(name) > 200:
+            report.row_errors.append(RowError(number, "name", _("At most 200 characters.")))
+        email = row.get("email", "").lower()
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            report.row_errors.append(RowError(number, "email", _("Not a valid email address.")))
+        network, handle = row.get("network", "").lower(), row.get("handle", "")
+        if bool(network) != bool(handle):
+            report.row_errors.append(
+                RowError(number, "handle", _("Give both the network and the handle, or neither."))
+            )
+        consent_raw = row.get("consent", "").lower()
+        if consent_raw not in TRUE | FALSE:
+            report.row_errors.append(RowError(number, "consent", _("Write yes or no.")))
+        keys = [("email", email)] if email else []
+        if network and handle:
+            keys.append((network, normalize_handle(network, handle)))
+        if any(k in seen for k in keys):
+            report.row_errors.append(
+                RowError(number, "email", _("The same person appears twice in the file."))
+            )
+        seen.update(keys)
+        if len(report.row_errors) > errors_before:
+            continue
+        if any(find_identity(net, value) is not None for net, value in keys):
+            report.skipped += 1  # already a member: importing again adds nothing
+            continue
+        items.append(
+            CsvMember(
+                row=number,
+                name=name,
+                email=email,
+                phone=row.get("phone", ""),
+                network=network,
+                handle=handle,
+                consent=consent_raw in TRUE,
+                consent_source=row.get("consent_source", ""),
+                location=row.get("location", "")[:200],
+                company=row.get("company", "")[:200],
+                tags=[t for t in re.split(r"[|,]", row.get("tags", "")) if t.strip()],
+            )
+        )
+    return items
+
+
+def _store_members(brand: Brand, actor: User, items: list[CsvMember], report: ImportReport) -> None:
+    from tribune.community.models import Member
+    from tribune.community.services.members import CommunityError, do_create_member
+
+    for item in items:
+        try:
+            member = do_create_member(
+                brand,
+                actor,
+                display_name=item.name,
+                email=item.email,
+                phone=item.phone,
+                network=item.network,
+                handle=item.handle,
+                consent=item.consent,
+                consent_source=item.consent_source or _("CSV import"),
+            )
+        except CommunityError as exc:
+            report.row_errors.append(RowError(item.row, "", str(exc)))
+            raise _fail(
+                report, _("Row %(row)d was refused: %(e)s") % {"row": item.row, "e": exc}
+            ) from None
+        Member.objects.filter(pk=member.pk).update(
+            location=item.location, company=item.company, tags=[t.strip() for t in item.tags]
+        )
+        report.created += 1
+
+
+def _import_conversions(brand: Brand, actor: User, data: bytes, report: ImportReport) -> None:
+    from tribune.analytics.conversions import ConversionError
+    from tribune.analytics.csvimport import import_csv
+
+    try:
+        result = import_csv(brand, data, actor)
+    except ConversionError as exc:
+        raise _fail(report, str(exc)) from None
+    if result.errors:
+        report.row_errors = [RowError(line, "", message) for line, message in result.errors]
+        raise _fail(
+            report,
+            _("%(n)d rows have problems; fix them and import the file again.")
+            % {"n": len(result.errors)},
+        )
+    report.created, report.skipped = result.created, result.already
+
+
 # --- entry point -----------------------------------------------------------------------------
 def run_import(
     brand: Brand,
@@ -603,6 +751,10 @@ def run_import(
                     "network": account.get_network_display(),
                 },
             )
+    if kind == "conversions":  # the analytics area's own all-or-nothing import
+        _import_conversions(brand, actor, data, report)
+        report.ok = True
+        return report
     try:
         if kind == "x":
             items: list[Any] = parse_x(data, account.handle, report)  # type: ignore[union-attr]
@@ -610,6 +762,8 @@ def run_import(
             items = parse_mastodon(data, report)
         elif kind == "bluesky":
             items = parse_bluesky(data, account.handle, report)  # type: ignore[union-attr]
+        elif kind == "members":
+            items = parse_members_csv(data, report)
         else:
             items = parse_csv(data, brand, account, report)
     except zipfile.BadZipFile:
@@ -626,6 +780,8 @@ def run_import(
     with transaction.atomic():
         if kind == "csv":
             _store_csv(brand, actor, items, report)
+        elif kind == "members":
+            _store_members(brand, actor, items, report)
         else:
             _store_history(brand, actor, account, items, report)  # type: ignore[arg-type]
         record_audit(

@@ -26,6 +26,8 @@ IMPORT_KINDS = [
     ("mastodon", _("Mastodon archive: outbox.json or the archive .zip")),
     ("bluesky", _("Bluesky repository export (.car)")),
     ("csv", _("CSV of posts for the calendar")),
+    ("members", _("CSV of community members")),
+    ("conversions", _("CSV of conversions")),
 ]
 
 

@@ -128,19 +128,21 @@ def replay(request: AuthedRequest, delivery_id: int) -> HttpResponse:
 @brand_view(Cap.DRAFT)
 @require_POST
 def import_file(request: AuthedRequest) -> HttpResponse:
-    from tribune.transfer.imports import ImportFailed, run_import
+    from tribune.transfer.imports import DEFAULT_CAP, KIND_CAPS, ImportFailed, run_import
 
     accounts = SocialAccount.objects.filter(brand=request.brand)
     form = ImportForm(request.POST, request.FILES, accounts=accounts)
     report = None
     if form.is_valid():
+        kind = form.cleaned_data["kind"]
+        _require(request, KIND_CAPS.get(kind, DEFAULT_CAP))
         account_id = form.cleaned_data["account"]
         account = accounts.filter(pk=account_id).first() if account_id else None
         try:
             report = run_import(
                 request.brand,
                 request.user,
-                form.cleaned_data["kind"],
+                kind,
                 form.cleaned_data["file"],
                 account=account,
             )

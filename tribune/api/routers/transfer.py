@@ -16,7 +16,7 @@ from tribune.api.pagination import paginate
 from tribune.networks.models import SocialAccount
 from tribune.strategy.models import CmReport
 from tribune.transfer.exports import export_brand_zip, report_csv
-from tribune.transfer.imports import KINDS, ImportFailed, run_import
+from tribune.transfer.imports import DEFAULT_CAP, KIND_CAPS, KINDS, ImportFailed, run_import
 
 router = Router(tags=["imports, exports, reports"])
 
@@ -39,7 +39,8 @@ class ImportOut(Schema):
 
 class ImportParams(Schema):
     kind: str = Field(
-        description=f"One of: {', '.join(KINDS)}", pattern="^(x|mastodon|bluesky|csv)$"
+        description=f"One of: {', '.join(KINDS)}",
+        pattern="^(x|mastodon|bluesky|csv|members|conversions)$",
     )
     account_id: ObjId | None = Field(None, description="Required for archives")
 
@@ -86,6 +87,9 @@ def import_file(  # type: ignore[no-untyped-def]
     idempotency_key: str | None = Header(None, alias="Idempotency-Key", max_length=255),
 ):
     with in_brand(request, brand_slug, "imports:write") as access:
+        need = KIND_CAPS.get(params.kind, DEFAULT_CAP)
+        if not access.can(need):
+            raise ApiError(403, "forbidden", "Your role on this brand does not allow this import.")
         account = None
         if params.account_id is not None:
             account = get_or_404(SocialAccount, params.account_id, "account")
