@@ -189,3 +189,22 @@ def test_one_click_merge_and_unmerge_in_the_ui(client, tenants) -> None:  # type
         assert Identity.objects.filter(member=a).count() == 1
         assert Identity.objects.filter(member=b).count() == 1
         assert Member.objects.filter(merged_into__isnull=False).count() == 0
+
+
+def test_manual_merge_by_number_stays_in_the_brand(client, tenants) -> None:  # type: ignore[no-untyped-def]
+    a = make_member(tenants.brand_a, "Yann Le Goff", handle="yann")
+    b = make_member(tenants.brand_a, "Y. Le Goff", email="yann@exemple.fr")
+    foreign = make_member(tenants.brand_b, "Yann Le Goff", handle="yann")
+    client.login(email=tenants.people["community_manager"].email, password=PASSWORD)
+    url = reverse("community:merge_with", args=["alpha", a.pk])
+    client.post(url, {"other": str(foreign.pk)})  # another brand's member: not found
+    with brand_scope(tenants.brand_a, tenants.brand_b):
+        assert not Merge.objects.exists()
+        assert Member.objects.get(pk=foreign.pk).merged_into_id is None
+    client.post(url, {"other": str(b.pk)})
+    with brand_scope(tenants.brand_a):
+        assert Merge.objects.get().absorbed_id == b.pk
+        assert set(Identity.objects.filter(member=a).values_list("handle", flat=True)) == {
+            "yann",
+            "yann@exemple.fr",
+        }
