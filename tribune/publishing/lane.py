@@ -26,7 +26,7 @@ logger = logging.getLogger("tribune.publishing")
 POLL_SECONDS = 1.0  # how often the queue is looked at when nothing is planned sooner
 PLAN_CAP = 20_000  # claimed-ahead variants one lane holds at most
 RECONCILE_PER_CYCLE = 10
-ARM_SECONDS = 1.0  # claims are checked this long before their instant, then sent on time
+ARM_SECONDS = 2.0  # claims are checked this long before their instant, then sent on time
 
 
 def lookahead_seconds() -> float:
