@@ -201,71 +201,17 @@ def detection(args: argparse.Namespace) -> None:
 # --- ingestion throughput ------------------------------------------------------------------
 INGEST_DB = "tribune_bench_listening"
 BATCH = 500
-WORDS_FR = [
-    "service",
-    "client",
-    "livraison",
-    "commande",
-    "colis",
-    "retard",
-    "remboursement",
-    "qualité",
-    "prix",
-    "magasin",
-    "appli",
-    "box",
-    "abonnement",
-    "facture",
-    "réseau",
-    "panne",
-    "conseiller",
-    "accueil",
-    "produit",
-    "nouveauté",
-    "promo",
-    "super",
-    "génial",
-    "déçu",
-    "honte",
-    "arnaque",
-    "merci",
-    "bravo",
-    "lent",
-    "rapide",
-    "cher",
-    "pratique",
-]
-WORDS_EN = [
-    "customer",
-    "service",
-    "delivery",
-    "order",
-    "parcel",
-    "delay",
-    "refund",
-    "quality",
-    "price",
-    "store",
-    "app",
-    "box",
-    "subscription",
-    "invoice",
-    "network",
-    "outage",
-    "advisor",
-    "product",
-    "launch",
-    "deal",
-    "great",
-    "awesome",
-    "disappointed",
-    "scam",
-    "thanks",
-    "slow",
-    "fast",
-    "expensive",
-    "handy",
-]
+WORDS_FR = (  # noqa: SIM905 - a word list is easier to read as text
+    "service client livraison commande colis retard remboursement qualité prix "
+    "magasin appli box abonnement facture réseau panne conseiller accueil produit "
+    "nouveauté promo super génial déçu honte arnaque merci bravo lent rapide cher "
+    "pratique"
+).split()
+WORDS_EN = (  # noqa: SIM905 - a word list is easier to read as text
+    "customer service delivery order parcel delay refund quality price store app box "
+    "subscription invoice network outage advisor product launch deal great awesome "
+    "disappointed scam thanks slow fast expensive handy"
+).split()
 NAMES = ["Alpha", "AlphaBox", "Zeta", "Omega Telecom", "#alphabox", "Jean Dupont"]
 
 
