@@ -195,7 +195,10 @@ def test_rate_limit_answers_429_with_retry_after(tenants, settings, monkeypatch)
     monkeypatch.setattr(auth, "clock", lambda: now[0])
     api = Api(token_for(tenants.owner))
     other = Api(token_for(tenants.owner))
-    assert [api.get("/brands")[0] for _ in range(3)] == [200, 200, 200]
+    answers = [api.get("/brands") for _ in range(3)]
+    assert [status for status, _body, _r in answers] == [200, 200, 200]
+    assert [r["X-RateLimit-Remaining"] for _s, _b, r in answers] == ["2", "1", "0"]
+    assert answers[0][2]["X-RateLimit-Limit"] == "3" and answers[0][2]["X-RateLimit-Reset"] == "45"
     status, body, response = api.get("/brands")
     assert status == 429
     assert body["error"]["code"] == "rate_limited"

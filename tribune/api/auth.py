@@ -40,12 +40,13 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         request.user = found.user
-        check_rate(found)
+        check_rate(found, request)
         return found
 
 
-def check_rate(token: ApiToken) -> None:
-    """Count this request in the token's current window; 429 past the limit."""
+def check_rate(token: ApiToken, request: HttpRequest | None = None) -> None:
+    """Count this request in the token's current window; 429 past the limit. The numbers
+    go back in ``X-RateLimit-*`` headers (see ``tribune/api/urls.py``)."""
     limit = int(getattr(settings, "TRIBUNE_API_RATE_LIMIT", 600))
     now = clock()
     window = int(now // WINDOW_SECONDS)
@@ -60,8 +61,11 @@ def check_rate(token: ApiToken) -> None:
         count = RateWindow.objects.filter(token=token, window=window).values_list(
             "count", flat=True
         )[0]
+    reset = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
+    if request is not None:
+        request.rate_limit = (limit, max(0, limit - count), reset)  # type: ignore[attr-defined]
     if count > limit:
-        retry = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
+        retry = reset
         raise ApiError(
             429,
             "rate_limited",
