@@ -14,6 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tribune.core.scope import BrandScopedManager
 
+SENTIMENT_LABELS = {
+    "positive": _("Positive"),
+    "neutral": _("Neutral"),
+    "negative": _("Negative"),
+}
+
 
 class Level(models.TextChoices):
     NEWCOMER = "newcomer", _("Newcomer")
@@ -180,6 +186,10 @@ class Interaction(models.Model):
     @property
     def is_offline(self) -> bool:
         return self.kind in self.OFFLINE
+
+    @property
+    def sentiment_label(self) -> str:
+        return str(SENTIMENT_LABELS.get(self.sentiment, self.sentiment))
 
 
 class MergeSuggestion(models.Model):
@@ -386,6 +396,10 @@ class Feedback(models.Model):
                 name="community_uniq_feedback_source",
             )
         ]
+
+    @property
+    def sentiment_label(self) -> str:
+        return str(SENTIMENT_LABELS.get(self.sentiment, self.sentiment))
 
 
 class Segment(models.Model):
