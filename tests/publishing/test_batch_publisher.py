@@ -13,6 +13,15 @@ from django.utils import timezone
 
 from tests.publishing.conftest import sandbox_posts, set_faults
 from tribune.core.scope import brand_scope, unscoped
+from tribune.networks.base import (
+    AuthExpired,
+    Connector,
+    Credentials,
+    PostRequest,
+    PublishedPost,
+    RateLimited,
+    TextLimits,
+)
 from tribune.networks.models import SocialAccount
 from tribune.publishing import batch, publisher, workflow
 from tribune.publishing.lane import ARM_SECONDS, PublisherLane, release
@@ -334,3 +343,95 @@ def test_accounts_are_published_concurrently_on_lane_threads(tenants, accounts, 
     assert sandbox_posts("alpha-en.sandbox").count() == 4
     for post in posts:
         assert {v.status for v in variants(post)} == {PostStatus.PUBLISHED}
+
+
+def test_dispatcher_publishes_everything_when_lanes_are_off(tenants, accounts, settings):
+    from tribune.publishing.tasks import dispatch
+
+    settings.TRIBUNE_PUBLISHER_LANE = False
+    post = schedule(tenants, accounts, "Sans voie", timezone.now() - timedelta(seconds=1))
+    assert dispatch.call() == 2
+    assert {v.status for v in variants(post)} == {PostStatus.PUBLISHED}
+
+
+def test_dispatcher_leaves_fresh_posts_to_the_lanes(tenants, accounts, settings):
+    from tribune.publishing.tasks import LANE_GRACE_SECONDS, dispatch
+
+    settings.TRIBUNE_PUBLISHER_LANE = True
+    fresh = schedule(tenants, [accounts[0]], "Pour la voie", timezone.now())
+    stale = schedule(
+        tenants,
+        [accounts[1]],
+        "Oublié",
+        timezone.now() - timedelta(seconds=LANE_GRACE_SECONDS + 5),
+    )
+    assert dispatch.call() == 1  # the safety net: only what no lane took in time
+    assert variants(fresh)[0].status == PostStatus.SCHEDULED
+    assert variants(stale)[0].status == PostStatus.PUBLISHED
+
+
+def test_worker_runs_a_lane_only_where_publishing_is_served(settings):
+    from tribune.worker.runner import TribuneWorker
+
+    settings.TRIBUNE_PUBLISHER_LANE = True
+    assert TribuneWorker(worker_id="a").publisher
+    assert TribuneWorker(worker_id="b", queues=["publishing"]).publisher
+    assert not TribuneWorker(worker_id="c", queues=["default"]).publisher
+    assert not TribuneWorker(worker_id="d", publisher=False).publisher  # --no-publisher
+    settings.TRIBUNE_PUBLISHER_LANE = False
+    assert not TribuneWorker(worker_id="e").publisher
+
+
+class OneByOne(Connector):
+    """A network without a batch endpoint: the lane calls it once per post."""
+
+    name, label = "fake", "Fake"
+    limits = TextLimits(max_length=500)
+
+    def __init__(self, credentials, script):
+        super().__init__(credentials)
+        self.script, self.calls = script, []
+
+    def publish(self, post):
+        self.calls.append((post.text, self.credentials.secrets.get("access_token")))
+        outcome = self.script.pop(0) if self.script else "ok"
+        if outcome == "expired":
+            raise AuthExpired("expired")
+        if outcome == "busy":
+            raise RateLimited("slow down", retry_after=30)
+        return PublishedPost(f"id-{post.text}", f"https://fake/{post.text}", timezone.now())
+
+    def refresh_credentials(self):
+        return self.credentials.with_secrets(access_token="new")
+
+    delete = find_published = fetch_inbound = fetch_account_metrics = fetch_post_metrics = None  # type: ignore[assignment]
+
+
+def test_a_network_without_batch_endpoint_is_called_per_post_and_refreshed_once(
+    tenants, accounts, monkeypatch
+):
+    script = ["ok", "expired", "busy"]
+    made = []
+
+    def fake_connector(self):
+        made.append(OneByOne(Credentials(self.handle, dict(self.credentials)), script))
+        return made[-1]
+
+    monkeypatch.setattr(SocialAccount, "connector", fake_connector)
+    with unscoped():
+        SocialAccount.objects.filter(pk=accounts[0].pk).update(
+            credentials={"access_token": "old", "refresh_token": "keep-me"}
+        )
+        account = SocialAccount.objects.get(pk=accounts[0].pk)
+    requests = [PostRequest(text=t, idempotency_key=t) for t in ("a", "b", "c")]
+    with brand_scope(account.brand_id):
+        results, last = batch._publish_account(account, requests)
+    assert not isinstance(made[0], batch.BatchPublishing)
+    assert [type(r).__name__ for r in results] == ["PublishedPost", "PublishedPost", "RateLimited"]
+    # b was refused with the old token, refreshed once, then sent with the new one.
+    assert made[0].calls == [("a", "old"), ("b", "old"), ("c", "old")]
+    assert made[1].calls == [("b", "new")]
+    assert last is made[1]
+    with unscoped():
+        stored = SocialAccount.objects.get(pk=account.pk).credentials
+    assert stored == {"access_token": "new", "refresh_token": "keep-me"}
