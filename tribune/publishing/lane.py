@@ -95,7 +95,10 @@ class PublisherLane:
         threads = batch.concurrency()
         if threads > 1:
             self.callers = batch.Callers(threads)
-            self.callers.warm()
+            try:
+                self.callers.warm()
+            except Exception:  # the threads connect on first use instead
+                logger.exception("Could not open the publisher lane's connections yet")
         try:
             while not self.stop_event.is_set():
                 close_old_connections()
