@@ -86,7 +86,9 @@ def test_a_token_for_brand_a_never_reaches_brand_b(op, tenants, settings) -> Non
     settings.TRIBUNE_ALLOW_PRIVATE_URLS = True
     a, b, c = tenants.brand_a, tenants.brand_b, tenants.brand_c
     if not any(p.name == "brand_slug" for p in op.path_parameters):
-        pytest.skip("not a brand operation (the brand list is filtered: see test_api_core)")
+        pytest.skip(
+            "not a brand operation: brand list in test_api_core, workspace export in test_imports_exports"
+        )
     example = _example(op)
     strategist = Api(token_for(tenants.people["strategist"]))
     owner_on_a = Api(token_for(tenants.owner, brands=[a]))

@@ -352,3 +352,21 @@ def test_conversions_csv_goes_through_the_analytics_import(tenants) -> None:  # 
         "/api/v1/brands/alpha/imports", {"kind": "conversions", "file": upload}, headers=api.headers
     )
     assert response.status_code == 403
+
+
+def test_workspace_export_for_owners_only(tenants) -> None:  # type: ignore[no-untyped-def]
+    with brand_scope(tenants.brand_b):
+        Post.objects.create(brand=tenants.brand_b, text="Post de Beta")
+    owner = Api(token_for(tenants.owner))
+    status, data, _ = owner.get("/workspaces/agence-test/export")
+    assert status == 200
+    names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert "alpha/brand.json" in names and "beta/posts.csv" in names
+    assert not any(n.startswith("gamma/") for n in names)
+    assert owner.get("/workspaces/autre/export")[0] == 404  # another workspace
+    narrowed = Api(token_for(tenants.owner, brands=[tenants.brand_a]))
+    assert narrowed.get("/workspaces/agence-test/export")[0] == 403
+    strategist = Api(token_for(tenants.people["strategist"]))  # a member, not an admin
+    assert strategist.get("/workspaces/agence-test/export")[0] == 403
+    outsider = Api(token_for(tenants.outsider))
+    assert outsider.get("/workspaces/agence-test/export")[0] == 404

@@ -8,14 +8,16 @@ from ninja import File, Form, Header, Query, Router, Schema
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from tribune.api.auth import in_brand
+from tribune.accounts.models import Workspace, WorkspaceMembership
+from tribune.api.auth import api_token, in_brand
 from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
 from tribune.api.errors import ERROR_CODES, ApiError, ErrorOut
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
+from tribune.api.scopes import token_has_scope
 from tribune.networks.models import SocialAccount
 from tribune.strategy.models import CmReport
-from tribune.transfer.exports import export_brand_zip, report_csv
+from tribune.transfer.exports import export_brand_zip, export_workspace_zip, report_csv
 from tribune.transfer.imports import DEFAULT_CAP, KIND_CAPS, KINDS, ImportFailed, run_import
 
 router = Router(tags=["imports, exports, reports"])
@@ -122,6 +124,36 @@ def export(request, brand_slug: str):  # type: ignore[no-untyped-def]
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="tribune-{access.brand.slug}.zip"'
         return response
+
+
+@router.get(
+    "/workspaces/{workspace_slug}/export",
+    response={ERROR_CODES: ErrorOut},
+    summary="Everything a workspace owns (one folder per brand): workspace owners and admins",
+    openapi_extra={"responses": {"200": {"description": "The zip", **ZIP}}},
+)
+def export_workspace(request, workspace_slug: str):  # type: ignore[no-untyped-def]
+    token = api_token(request)
+    workspace = Workspace.objects.filter(slug=workspace_slug).first()
+    membership = (
+        WorkspaceMembership.objects.filter(workspace=workspace, user=token.user).first()
+        if workspace
+        else None
+    )
+    if workspace is None or membership is None:
+        raise ApiError(404, "not_found", "No such workspace.")
+    if not token_has_scope(token.scopes, "exports:read"):
+        raise ApiError(403, "scope_missing", "This token lacks the “exports:read” scope.")
+    if not membership.is_admin:
+        raise ApiError(403, "forbidden", "Only workspace owners and administrators can do this.")
+    if token.brands.exists():
+        raise ApiError(
+            403, "forbidden", "A token limited to some brands cannot export the whole workspace."
+        )
+    data = export_workspace_zip(workspace, token.user)
+    response = HttpResponse(data, content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="tribune-{workspace.slug}.zip"'
+    return response
 
 
 @router.get(
