@@ -87,7 +87,7 @@ def test_a_token_for_brand_a_never_reaches_brand_b(op, tenants, settings) -> Non
     a, b, c = tenants.brand_a, tenants.brand_b, tenants.brand_c
     if not any(p.name == "brand_slug" for p in op.path_parameters):
         pytest.skip(
-            "not a brand operation: brand list in test_api_core, workspace export in test_imports_exports"
+            "not a brand operation (see test_api_core, test_imports_exports)"
         )
     example = _example(op)
     strategist = Api(token_for(tenants.people["strategist"]))
