@@ -165,3 +165,31 @@ def test_private_homeserver_refused_unless_allowed(tenants, on_call, settings): 
         row = AlertDelivery.objects.get(alert=alert, channel="matrix")
     assert row.status == "failed"
     assert "private network" in row.error and "TRIBUNE_ALLOW_PRIVATE_URLS" in row.error
+
+
+def test_test_button_sends_a_message_now(
+    tenants, on_call, client, matrix_homeserver, matrix_people
+):  # type: ignore[no-untyped-def]
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    brand = tenants.brand_a
+    client.login(email=tenants.people["community_manager"].email, password=PASSWORD)
+    page = client.post(
+        reverse("listening:on_call", args=[brand.slug]), {"form": "test"}, follow=True
+    )
+    assert "test message sent to @ana:localhost" in page.content.decode()
+    with brand_scope(brand):
+        room = OnCallPerson.objects.get(brand=brand).matrix_room_id
+    [message] = room_messages(matrix_homeserver, matrix_people["ana"], room)
+    assert "Tribune" in message["content"]["body"]
+
+    # A broken token: the page says why, in words.
+    with brand_scope(brand):
+        on_call.chat_secrets = {"matrix_access_token": "syt_revoked"}
+        on_call.save()
+    page = client.post(
+        reverse("listening:on_call", args=[brand.slug]), {"form": "test"}, follow=True
+    )
+    assert "refused the bot&#x27;s access token" in page.content.decode()

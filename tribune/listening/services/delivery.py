@@ -538,3 +538,67 @@ def escalate_due(brand: Brand, now: datetime | None = None) -> list[Alert]:
             )
             escalated.append(alert)
     return escalated
+
+
+def do_test_chat(brand: Brand, actor: User | None) -> list[tuple[str, str, str]]:
+    """Send a short test message to every on-call person's Matrix and XMPP address now,
+    so whoever configures the bots sees at once whether they work. Returns
+    ``(channel, recipient, error)`` per message, ``error`` empty when it went."""
+    schedule = schedule_for(brand)
+    results: list[tuple[str, str, str]] = []
+    if schedule is None:
+        return results
+    with override(brand.language or "fr"):
+        text = _("Tribune test message: crisis alerts for %(brand)s will arrive here.") % {
+            "brand": brand.name
+        }
+    key = f"tribune-test-{brand.pk}-{int(timezone.now().timestamp())}"
+    people = OnCallPerson.objects.filter(brand=brand).filter(
+        Q(matrix_target__gt="") | Q(xmpp_jid__gt="")
+    )
+    for n, person in enumerate(people.order_by("position", "pk")):
+        if person.matrix_target and matrix_configured(schedule):
+            try:
+                account = MatrixAccount(
+                    schedule.matrix_homeserver, schedule.chat_secrets["matrix_access_token"]
+                )
+                room = person.matrix_target
+                if room.startswith("@"):
+                    room = person.matrix_room_id or create_direct_room(account, room)
+                    if not person.matrix_room_id:
+                        OnCallPerson.objects.filter(
+                            brand=brand, matrix_target=person.matrix_target
+                        ).update(matrix_room_id=room)
+                elif room.startswith("#"):
+                    room = join_room(account, room)
+                matrix_send(account, room, f"{key}-m{n}", text)
+                results.append(("Matrix", person.matrix_target, ""))
+            except ChatError as exc:
+                results.append(("Matrix", person.matrix_target, str(exc)))
+        if person.xmpp_jid and xmpp_configured(schedule):
+            try:
+                xmpp_send(
+                    XmppAccount(
+                        schedule.xmpp_jid,
+                        schedule.chat_secrets["xmpp_password"],
+                        schedule.xmpp_host,
+                        schedule.xmpp_port,
+                    ),
+                    person.xmpp_jid,
+                    text,
+                    f"{key}-x{n}",
+                )
+                results.append(("XMPP", person.xmpp_jid, ""))
+            except ChatError as exc:
+                results.append(("XMPP", person.xmpp_jid, str(exc)))
+    record_audit(
+        "listening.chat_tested",
+        actor=actor,
+        brand=brand,
+        obj=schedule,
+        after={
+            "sent": sum(1 for r in results if not r[2]),
+            "failed": [r[:2] for r in results if r[2]],
+        },
+    )
+    return results

@@ -17,6 +17,7 @@ from tribune.core.crypto import encrypt_text
 from tribune.core.http import AuthedRequest
 from tribune.listening.forms import OnCallForm, OnCallPersonForm, QueryForm, SourceForm
 from tribune.listening.models import OnCallPerson, OnCallSchedule, Query, Source
+from tribune.listening.services.delivery import do_test_chat
 from tribune.listening.services.queries import do_save_query, preview
 from tribune.listening.services.sources import do_create_source
 from tribune.listening.views.common import CONFIGURE, get_in_scope, listening_view, require, tabs
@@ -195,6 +196,26 @@ def on_call(request: AuthedRequest) -> HttpResponse:
                     brand=request.brand,
                     obj=schedule,
                 )
+            elif request.POST.get("form") == "test":
+                results = do_test_chat(request.brand, request.user)
+                if not results:
+                    messages.warning(
+                        request,
+                        _("Nobody to test: configure a bot and give people a chat address."),
+                    )
+                for channel, recipient, error in results:
+                    if error:
+                        messages.error(
+                            request,
+                            _("%(channel)s to %(to)s failed: %(error)s")
+                            % {"channel": channel, "to": recipient, "error": error},
+                        )
+                    else:
+                        messages.success(
+                            request,
+                            _("%(channel)s test message sent to %(to)s.")
+                            % {"channel": channel, "to": recipient},
+                        )
             elif request.POST.get("form") == "remove":
                 OnCallPerson.objects.filter(
                     schedule=schedule, pk=request.POST.get("person") or 0
