@@ -86,6 +86,11 @@ def test_embargo_respected_and_shares_attributed(client, tenants):  # type: igno
     assert sorted(m.to[0] for m in mail.outbox) == ["ana@exemple.fr", "ben@exemple.fr"]
     assert _page_url(recipients[ana.pk]) in mail.outbox[0].body + mail.outbox[1].body
     assert deliver_briefings.call() == 0  # never twice
+    # The HTML version's 1×1 image records an open (Ben never clicks).
+    ben_mail = next(m for m in mail.outbox if m.to == ["ben@exemple.fr"])
+    html = ben_mail.alternatives[0][0]
+    pixel = re.search(r'src="https?://[^/]+(/community/briefing/[^"]+/o\.gif)"', html).group(1)
+    assert client.get(pixel)["Content-Type"] == "image/gif"
 
     page = client.get(reverse("community:briefing_page", args=[token]))
     assert page.status_code == 200 and "Printemps" in page.content.decode()
@@ -104,7 +109,7 @@ def test_embargo_respected_and_shares_attributed(client, tenants):  # type: igno
         assert ana_r.opened_at and ana_r.clicks == 1 and ana_r.shared_at
         assert ana_r.share_url == "https://bsky.app/p/1" and ana_r.broke_embargo_at is None
         ben_r = BriefingRecipient.objects.get(member=ben)
-        assert ben_r.broke_embargo_at and ben_r.shared_at is None
+        assert ben_r.broke_embargo_at and ben_r.shared_at is None and ben_r.opened_at
         assert Interaction.objects.filter(member=ana, kind="share").exists()
         assert Interaction.objects.filter(member=ben, kind="briefing").exists()
     detail = client.get(

@@ -14,11 +14,12 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from tribune.accounts.models import Brand, User
@@ -111,24 +112,38 @@ def deliver_due(brand: Brand, now: datetime | None = None) -> int:
                     },
                 )
             if recipient.email:
-                EmailMessage(
-                    _("Early access: %(title)s") % {"title": briefing.title},
-                    "\n\n".join(
-                        [
-                            _("Hello %(name)s,") % {"name": recipient.member.display_name},
-                            _("As one of our ambassadors you hear it first. Read it here: %(url)s")
-                            % {"url": page_url(recipient)},
-                            _("Link to share: %(url)s") % {"url": share_url(recipient)},
-                        ]
-                    ),
-                    None,
-                    [recipient.email],
-                ).send()
+                _send(briefing, recipient)
             sent += 1
         briefing.status = Briefing.Status.SENT
         briefing.sent_at = now
         briefing.save(update_fields=["status", "sent_at"])
     return sent
+
+
+def _send(briefing: Briefing, recipient: BriefingRecipient) -> None:
+    """Plain text, plus an HTML version whose 1×1 image records the open."""
+    hello = _("Hello %(name)s,") % {"name": recipient.member.display_name}
+    intro = _("As one of our ambassadors you hear it first. Read it here: %(url)s")
+    link = _("Link to share: %(url)s")
+    page, share = page_url(recipient), share_url(recipient)
+    text = "\n\n".join([hello, intro % {"url": page}, link % {"url": share}])
+    pixel = settings.SITE_URL + reverse(
+        "community:briefing_pixel", args=[tokens.make("briefing", recipient.pk)]
+    )
+
+    def anchor(url: str) -> str:
+        return f'<a href="{escape(url)}">{escape(url)}</a>'
+
+    html = (
+        f"<p>{escape(hello)}</p><p>{escape(intro).replace('%(url)s', anchor(page))}</p>"
+        f"<p>{escape(link).replace('%(url)s', anchor(share))}</p>"
+        f'<img src="{escape(pixel)}" width="1" height="1" alt="">'
+    )
+    message = EmailMultiAlternatives(
+        _("Early access: %(title)s") % {"title": briefing.title}, text, None, [recipient.email]
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
 
 
 def record_open(recipient: BriefingRecipient) -> None:
