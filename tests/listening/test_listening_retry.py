@@ -155,3 +155,25 @@ def test_a_claimed_row_is_not_sent_twice(paged, monkeypatch):  # type: ignore[no
         send_pending(alert)
     assert sorted(sent) == sorted(set(sent))  # every row exactly once
     assert len(sent) == 2
+
+
+def test_watch_job_reenqueues_due_deliveries(paged, monkeypatch):  # type: ignore[no-untyped-def]
+    """The minute job finds a failed delivery whose retry time has come, even for a
+    brand with no query and no open alert, and hands it to the alerts queue."""
+    from tribune.listening import tasks
+
+    enqueued: list[int] = []
+    monkeypatch.setattr(delivery_service, "_enqueue", enqueued.append)
+    with brand_scope(paged):
+        alert = make_alert(paged)
+        plan_page(alert, level=0, reason="raised", now=timezone.now())
+        AlertDelivery.objects.filter(alert=alert).update(
+            status="failed", next_attempt_at=timezone.now() - timedelta(seconds=5), attempts=1
+        )
+        alert.status = "closed"  # no open alert: only the due delivery brings the brand in
+        alert.save()
+        # (the query is disabled too)
+        alert.query.enabled = False
+        alert.query.save()
+    tasks.watch.call()
+    assert enqueued == [alert.pk]
