@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -327,9 +327,17 @@ def refresh(now: datetime | None = None, max_rounds: int = 1000) -> dict[str, in
 
 
 def rebuild() -> dict[str, int]:
-    """Forget the rollups and recompute them from the raw rows (after a time-zone change)."""
-    with unscoped(), transaction.atomic():
-        DailyMetric.objects.all().delete()
-        PostTotals.objects.all().delete()
-        RollupState.objects.filter(name="main").delete()
-    return refresh()
+    """Forget the rollups and recompute them from the raw rows (after a brand's time-zone
+    change, a deleted post). On PostgreSQL the heavy part is one set-based pass
+    (``rebuild_pg``); the incremental fold then adds followers and conversions."""
+    with unscoped():
+        with transaction.atomic():
+            DailyMetric.objects.all().delete()
+            PostTotals.objects.all().delete()
+            RollupState.objects.filter(name="main").delete()
+            if connection.vendor == "postgresql":
+                from tribune.analytics.rebuild_pg import rebuild_snapshots_and_posts
+
+                marks = rebuild_snapshots_and_posts()
+                RollupState.objects.create(name="main", **marks)
+        return refresh()
