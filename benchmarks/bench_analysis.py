@@ -128,21 +128,37 @@ def run(posts_n: int, fast_n: int) -> tuple[list[tuple[str, str]], dict[str, flo
     lang = rate(detect_languages, sample, 512)
     rows.append(("language id alone (lingua, fr/en)", f"{lang:,.0f} posts/s"))
     fast_posts = posts[:fast_n]
-    fast = rate(analyze_fast, fast_posts, 1000)
+    fast, fast_cpu = timed(analyze_fast, fast_posts, 1000)
     rows.append(("lexicon fast path (analyze_fast, 1 core)", f"{fast:,.0f} posts/s"))
     analyser = SentimentIntensityAnalyzer()
     vader = rate(lambda b: [analyser.polarity_scores(t) for t in b], fast_posts, 1000)
     rows.append(("vaderSentiment polarity_scores (1 core)", f"{vader:,.0f} posts/s"))
     rows.append(("fast path / vaderSentiment", f"{fast / vader:.2f}x"))
     rows.append(memory)
-    return rows, {"full": full, "fast": fast, "rss": peak, "cpu_ms": cpu * 1000}
+    numbers = {"full": full, "fast": fast, "rss": peak, "cpu_ms": cpu * 1000}
+    return rows, numbers | {"fast_cpu_ms": fast_cpu * 1000}
 
 
 def verdicts(numbers: dict[str, float]) -> list[str]:
     """One line per target of issue 6, saying plainly whether this run met it."""
+    cores = len(os.sched_getaffinity(0))
+    capacity = cores / (numbers["cpu_ms"] / 1000)
+    load = os.getloadavg()[0]
+    full_note = f"{numbers['full']:,.0f} measured"
+    if load > cores:
+        # A shared machine: the wall-clock figure measures the other processes too.
+        full_note += (
+            f" with load average {load:.1f} on {cores} cores; CPU time per post "
+            f"{numbers['cpu_ms']:.1f} ms gives at most {capacity:,.0f} posts/s on {cores} "
+            f"idle cores, i.e. {'met' if capacity >= 200 else 'not met'} on a quiet machine"
+        )
+    fast_note = f"{numbers['fast']:,.0f} measured"
+    if load > cores and numbers.get("fast_cpu_ms"):
+        one_core = 1000 / numbers["fast_cpu_ms"]
+        fast_note += f"; CPU time per post gives {one_core:,.0f} posts/s on one idle core"
     checks = [
-        ("full analyze ≥ 200 posts/s", numbers["full"] >= 200, f"{numbers['full']:,.0f}"),
-        ("fast path ≥ 20,000 posts/s", numbers["fast"] >= 20000, f"{numbers['fast']:,.0f}"),
+        ("full analyze ≥ 200 posts/s", numbers["full"] >= 200, full_note),
+        ("fast path ≥ 20,000 posts/s", numbers["fast"] >= 20000, fast_note),
         ("peak RSS < 600 MB", numbers["rss"] < 600, f"{numbers['rss']:.0f} MB"),
     ]
     return [f"- {name}: {'met' if ok else '**not met**'} ({value})" for name, ok, value in checks]
