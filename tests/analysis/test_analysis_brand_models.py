@@ -199,3 +199,30 @@ def test_a_model_for_another_encoder_is_ignored(tenants):
         BrandModel.objects.filter(pk=model.pk).update(encoder_key="e5-small-q4-L12-query")
     assert active_bundle(tenants.brand_a) is None
     assert _sentiments(PRAISE, brand=tenants.brand_a) == _sentiments(PRAISE)
+
+
+def test_corrections_in_the_same_vein_carry_over_to_new_posts(tenants):
+    """A brand's slang: "ça tue" is praise. Eight corrections teach it; posts nobody
+    corrected, written the same way, follow, and ordinary posts keep their verdicts."""
+    slang = [
+        "Ce parfum tue",
+        "Cette robe tue, franchement",
+        "Le nouveau mascara tue grave",
+        "Ta vidéo tue",
+        "Ce rouge tue vraiment",
+        "Cette collection tue",
+        "La pub de Noël tue",
+        "Leur nouvelle crème tue",
+    ]
+    unseen = ["Ce vernis tue", "Le nouveau gloss tue franchement", "Cette palette tue"]
+    assert set(_sentiments(unseen)) == {"negative"}
+    _correct_all(tenants.brand_a, tenants.owner, texts=slang)
+    model = do_train_brand_model(tenants.brand_a)
+    assert _sentiments(unseen, brand=tenants.brand_a) == ["positive"] * 3
+    ordinary = [
+        "Colis jamais reçu, service client nul, je suis très déçu",
+        "Le magasin ouvre à neuf heures demain",
+        "Merci beaucoup, livraison rapide et produit génial",
+    ]
+    assert _sentiments(ordinary, brand=tenants.brand_a) == _sentiments(ordinary)
+    assert model.metrics["sentiment"]["agreement_with_default"] >= 0.9
