@@ -52,6 +52,9 @@ def rebuild_snapshots_and_posts() -> dict[str, int]:
     """Fill DailyMetric (posts, interactions, impressions, clicks) and PostTotals from
     scratch; returns the watermarks to store. The tables must be empty."""
     with connection.cursor() as cur:
+        # The window functions sort every snapshot once; give the sort room (this
+        # transaction only) instead of spilling to disk.
+        cur.execute("SET LOCAL work_mem = '256MB'")
         cur.execute("CREATE TEMP TABLE analytics_d ON COMMIT DROP AS " + SNAPSHOTS)
         cur.execute(
             """
