@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.analysis.factories import URL_FACTORIES as ANALYSIS_FACTORIES
 from tests.analytics.factories import URL_FACTORIES as ANALYTICS_FACTORIES
 from tests.api.api_factories import URL_FACTORIES as INTEGRATIONS_FACTORIES
+from tests.community.factories import URL_FACTORIES as COMMUNITY_FACTORIES
 from tests.conftest import PASSWORD, ROLES
 from tests.inbox.factories import URL_FACTORIES as INBOX_FACTORIES
 from tests.listening.factories import URL_FACTORIES as LISTENING_FACTORIES
@@ -77,6 +78,7 @@ OBJECT_FACTORIES: dict[str, Callable[[Brand], object]] = {
     **LISTENING_FACTORIES,  # query_id, source_id, alert_id, alert_op (tests/listening/)
     **ANALYTICS_FACTORIES,  # goal_id, template_id, competitor_id, competitor_op
     **ANALYSIS_FACTORIES,  # model_id (tests/analysis/factories.py)
+    **COMMUNITY_FACTORIES,  # member_id, event_id, briefing_id, … (tests/community/)
     **INTEGRATIONS_FACTORIES,  # subscription_id, delivery_id, webhook_op (tests/api/)
 }
 
