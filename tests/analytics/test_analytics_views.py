@@ -290,3 +290,30 @@ def test_share_of_voice_and_response_time(tenants):
             brand, kpis.Period(at.date() + timedelta(days=1), at.date() + timedelta(days=2))
         )
         assert empty["share"] is None
+
+
+def test_refresh_job_warms_the_usual_views(tenants, activity, django_assert_max_num_queries):
+    from django.utils import translation
+
+    from tribune.analytics import kpis, pages
+    from tribune.analytics.tasks import refresh_rollups
+
+    brand, acct = activity
+    f.snapshot(f.published(acct, timezone.now() - timedelta(hours=3)), timezone.now(), likes=2)
+    done = refresh_rollups.call()
+    assert done["snapshots"] == 1 and done["warmed"] >= 2
+    today = timezone.localdate(timezone=brand.tz)
+    with (
+        brand_scope(brand),
+        translation.override(brand.language),
+        django_assert_max_num_queries(1),  # the refresh time; the figures are cached
+    ):
+        data = pages.brand_page(brand, kpis.last_days(today, 90))
+    assert data["accounts"].rows[0]["account"] == "@alpha.sb"
+    assert refresh_rollups.call() == {
+        "posts": 0,
+        "snapshots": 0,
+        "clicks": 0,
+        "conversions": 0,
+        "followers": 0,
+    }

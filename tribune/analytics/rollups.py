@@ -317,7 +317,8 @@ def refresh(now: datetime | None = None, max_rounds: int = 1000) -> dict[str, in
                     "followers": _fold_followers(state, zones, batch),
                 }
                 batch.write()
-                state.refreshed_at = now
+                if any(counts.values()) or state.refreshed_at is None:
+                    state.refreshed_at = now  # dashboards' cache key: only on change
                 state.save()
             for name, n in counts.items():
                 done[name] += n

@@ -11,9 +11,18 @@ from tribune.worker.periodic import periodic
 @periodic("analytics.refresh", every=300)
 @task()
 def refresh_rollups() -> dict[str, int]:
+    from tribune.analytics.models import DailyMetric
+    from tribune.analytics.pages import warm
     from tribune.analytics.rollups import refresh
+    from tribune.core.scope import unscoped
 
-    return refresh()
+    done = refresh()
+    if any(done.values()):
+        # Users then open the usual views from the cache (the computing is done here).
+        with unscoped():
+            brands = list(DailyMetric.objects.values_list("brand_id", flat=True).distinct())
+        done["warmed"] = warm(brands)
+    return done
 
 
 @periodic("analytics.send_reports", every=1800)
