@@ -59,6 +59,7 @@ def test_a_moderator_corrects_the_sentiment_and_it_is_stored(client, tenants):
         correction = Correction.objects.get()
         message.refresh_from_db()
     assert message.sentiment == "positive"  # the inbox shows the human verdict at once
+    assert message.analysis_engine == "human"
     assert (correction.task, correction.old_label, correction.new_label) == (
         "sentiment",
         "negative",
@@ -156,7 +157,7 @@ def test_a_listening_mention_can_be_corrected(client, tenants):
                 "task", "old_label", "new_label", "source"
             )
         )
-    assert (row.sentiment, row.toxicity) == ("positive", 0.0)
+    assert (row.sentiment, row.toxicity, row.analysis_engine) == ("positive", 0.0, "human")
     assert corrections == [
         ("sentiment", "negative", "positive", "listening"),
         ("toxicity", "toxic", "non-toxic", "listening"),

@@ -82,10 +82,10 @@ def correct_message(request: AuthedRequest, message_id: int) -> HttpResponse:
             )
             if task == Task.SENTIMENT:
                 message.sentiment = correction.new_label
-                message.save(update_fields=["sentiment"])
             else:
                 message.toxic = correction.new_label == "toxic"
-                message.save(update_fields=["toxic"])
+            message.analysis_engine = "human"
+            message.save(update_fields=["sentiment", "toxic", "analysis_engine"])
         messages.success(
             request, _("Correction saved: it will count at the brand's next model training.")
         )
@@ -125,7 +125,10 @@ def correct_mention(request: AuthedRequest, mention_id: int) -> HttpResponse:
                 mention.sentiment = correction.new_label
             else:
                 mention.toxicity = 1.0 if correction.new_label == "toxic" else 0.0
-            mention.save(update_fields=["sentiment", "toxicity"])
+            # "human": the listening refine pass (which re-reads "lexicon" mentions with
+            # the model) must not overwrite a person's verdict.
+            mention.analysis_engine = "human"
+            mention.save(update_fields=["sentiment", "toxicity", "analysis_engine"])
         messages.success(
             request, _("Correction saved: it will count at the brand's next model training.")
         )
