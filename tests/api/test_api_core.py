@@ -228,3 +228,15 @@ def test_docs_page_has_no_inline_script_and_a_narrow_csp(client) -> None:  # typ
     assert "cdn" not in html.lower()
     # The rest of the site keeps the strict policy.
     assert "unsafe-inline" not in client.get("/login/")["Content-Security-Policy"]
+
+
+def test_nul_characters_are_refused_not_crashing(tenants) -> None:  # type: ignore[no-untyped-def]
+    account = sandbox_account(tenants.brand_a)
+    api = Api(token_for(tenants.owner))
+    status, body, _ = api.post(
+        "/brands/alpha/posts", {"text": "a\x00b", "account_ids": [account.pk]}
+    )
+    assert status == 422 and _error(body)["code"] == "invalid"
+    assert api.get("/brands/alpha/posts?cursor=%00")[0] in (400, 422)
+    assert api.get("/brands/al%00pha/posts")[0] == 404
+    assert api.get("/brands/alpha/posts?scheduled_from=2030-01-01T00:00:00%2B18:48")[0] == 200

@@ -86,9 +86,7 @@ def test_a_token_for_brand_a_never_reaches_brand_b(op, tenants, settings) -> Non
     settings.TRIBUNE_ALLOW_PRIVATE_URLS = True
     a, b, c = tenants.brand_a, tenants.brand_b, tenants.brand_c
     if not any(p.name == "brand_slug" for p in op.path_parameters):
-        pytest.skip(
-            "not a brand operation (see test_api_core, test_imports_exports)"
-        )
+        pytest.skip("not a brand operation (see test_api_core, test_imports_exports)")
     example = _example(op)
     strategist = Api(token_for(tenants.people["strategist"]))
     owner_on_a = Api(token_for(tenants.owner, brands=[a]))

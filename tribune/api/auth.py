@@ -93,6 +93,8 @@ def resolve_brand(request: HttpRequest, slug: str, scope: str) -> BrandAccess:
     """404 for a brand outside the token (existence never leaks), 403 when the token's
     scopes or its owner's role on the brand do not allow ``scope``."""
     token = api_token(request)
+    if "\x00" in slug:
+        raise ApiError(404, "not_found", "No such brand.")
     brand = Brand.objects.select_related("workspace").filter(slug=slug).first()
     access = brand_access(token.user, brand) if brand is not None else None
     if access is None or not visible_brands(request).filter(pk=access.brand.pk).exists():

@@ -184,7 +184,7 @@ def parse_x(data: bytes, handle: str, report: ImportReport) -> list[ArchivedPost
         if not remote_id.isdigit():
             report.row_errors.append(RowError(index, "id_str", _("Missing or invalid tweet id.")))
             continue
-        if not isinstance(text, str):
+        if not isinstance(text, str) or "\x00" in text:
             report.row_errors.append(RowError(index, "full_text", _("Missing text.")))
             continue
         try:
@@ -270,7 +270,7 @@ def parse_mastodon(data: bytes, report: ImportReport) -> list[ArchivedPost]:
         if not isinstance(object_id, str) or not object_id:
             report.row_errors.append(RowError(index, "object.id", _("Missing id.")))
             continue
-        if not isinstance(content, str):
+        if not isinstance(content, str) or "\x00" in content + str(note.get("summary") or ""):
             report.row_errors.append(RowError(index, "object.content", _("Missing content.")))
             continue
         try:
@@ -347,7 +347,11 @@ def parse_bluesky(data: bytes, handle: str, report: ImportReport) -> list[Archiv
         if collection != "app.bsky.feed.post":
             continue
         record = blocks.get(value_cid)
-        if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+        if (
+            not isinstance(record, dict)
+            or not isinstance(record.get("text"), str)
+            or ("\x00" in record["text"])
+        ):
             report.row_errors.append(RowError(index, key, _("Post record without text.")))
             continue
         try:
@@ -461,6 +465,8 @@ def parse_csv(
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail(report, _("The CSV file must be saved as UTF-8.")) from None
+    if "\x00" in text:
+        raise _fail(report, _("The CSV file holds NUL characters: is it really a text file?"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
@@ -596,6 +602,8 @@ def _csv_rows(data: bytes, report: ImportReport, required: str) -> list[tuple[in
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise _fail(report, _("The CSV file must be saved as UTF-8.")) from None
+    if "\x00" in text:
+        raise _fail(report, _("The CSV file holds NUL characters: is it really a text file?"))
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)

@@ -8,7 +8,7 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from tribune.api.auth import in_brand
-from tribune.api.common import Page, PageParams, get_or_404, responses
+from tribune.api.common import In, Page, PageParams, get_or_404, responses
 from tribune.api.errors import ApiError
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -35,7 +35,7 @@ class SubscriptionPage(Page):
     items: list[SubscriptionOut]
 
 
-class SubscriptionIn(Schema):
+class SubscriptionIn(In):
     url: str = Field(min_length=1, max_length=1000)
     events: list[str] = Field(min_length=1, max_length=len(EVENTS), description=", ".join(EVENTS))
     description: str = Field("", max_length=200)

@@ -6,13 +6,13 @@ from typing import Literal
 
 from django.http import HttpResponse
 from ninja import Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from tribune.analytics import reports
 from tribune.analytics.kpis import Period
 from tribune.analytics.models import Conversion, ReportTemplate
 from tribune.api.auth import in_brand
-from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
+from tribune.api.common import In, ObjId, Page, PageParams, UtcDatetime, get_or_404, responses
 from tribune.api.errors import ERROR_CODES, ApiError, ErrorOut
 from tribune.api.pagination import paginate
 
@@ -38,7 +38,7 @@ class ConversionPage(Page):
 
 class ConversionFilters(PageParams):
     goal_id: ObjId | None = None
-    since: AwareDatetime | None = None
+    since: UtcDatetime | None = None
 
 
 class TemplateOut(Schema):
@@ -53,7 +53,7 @@ class TemplatePage(Page):
     items: list[TemplateOut]
 
 
-class RenderParams(Schema):
+class RenderParams(In):
     start: date
     end: date
     format: Literal["pdf", "html"] = "pdf"

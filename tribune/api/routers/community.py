@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from tribune.api.auth import in_brand
-from tribune.api.common import Page, PageParams, get_or_404, responses
+from tribune.api.common import In, Page, PageParams, UtcDatetime, get_or_404, responses
 from tribune.api.errors import ApiError
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -52,7 +52,7 @@ class MemberFilters(PageParams):
     level: Level | None = None
 
 
-class MemberIn(Schema):
+class MemberIn(In):
     display_name: str = Field(min_length=1, max_length=200)
     email: str = Field("", max_length=254)
     network: str = Field("", max_length=30)
@@ -80,14 +80,14 @@ class EventPage(Page):
     items: list[EventOut]
 
 
-class EventIn(Schema):
+class EventIn(In):
     title: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=10000)
     format: Event.Format = Event.Format.OFFLINE
     location: str = Field("", max_length=300)
     online_url: str = Field("", max_length=500)
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: UtcDatetime
+    ends_at: UtcDatetime
     capacity: int | None = Field(None, ge=1, le=1_000_000)
 
 

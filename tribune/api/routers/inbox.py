@@ -7,7 +7,7 @@ from ninja import Header, Query, Router, Schema
 from pydantic import Field
 
 from tribune.api.auth import in_brand
-from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
+from tribune.api.common import In, ObjId, Page, PageParams, get_or_404, responses
 from tribune.api.errors import ApiError
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -67,13 +67,13 @@ class ThreadFilters(PageParams):
     unassigned: bool = False
 
 
-class ReplyIn(Schema):
+class ReplyIn(In):
     text: str = Field(min_length=1, max_length=10000)
     close: bool = False
     reply_to_message_id: ObjId | None = None
 
 
-class AssignIn(Schema):
+class AssignIn(In):
     assignee_id: ObjId | None = Field(None, description="null to unassign")
 
 

@@ -5,10 +5,10 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from tribune.api.auth import in_brand
-from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
+from tribune.api.common import In, ObjId, Page, PageParams, UtcDatetime, get_or_404, responses
 from tribune.api.errors import ApiError
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -34,7 +34,7 @@ class QueryPage(Page):
     items: list[QueryOut]
 
 
-class QueryIn(Schema):
+class QueryIn(In):
     name: str = Field(min_length=1, max_length=120)
     kind: ListeningQuery.Kind = ListeningQuery.Kind.BRAND
     expression: str = Field(min_length=1, max_length=2000)
@@ -63,7 +63,7 @@ class MentionPage(Page):
 class MentionFilters(PageParams):
     query_id: ObjId | None = None
     sentiment: Mention.Sentiment | None = None
-    since: AwareDatetime | None = None
+    since: UtcDatetime | None = None
 
 
 class AlertOut(Schema):

@@ -8,7 +8,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from tribune.api.auth import in_brand
-from tribune.api.common import get_or_404, responses
+from tribune.api.common import In, get_or_404, responses
 from tribune.inbox.models import Message
 from tribune.listening.models import Mention
 from tribune.networks.models import AccountSnapshot, SocialAccount
@@ -64,7 +64,7 @@ class PostMetricsOut(Schema):
     variants: list[VariantMetrics]
 
 
-class MetricsParams(Schema):
+class MetricsParams(In):
     days: int = Field(30, ge=1, le=366)
 
 

@@ -7,11 +7,11 @@ from typing import Any
 from django.db import transaction
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from tribune.accounts.models import Brand
 from tribune.api.auth import in_brand
-from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
+from tribune.api.common import In, ObjId, Page, PageParams, UtcDatetime, get_or_404, responses
 from tribune.api.errors import ApiError
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -57,11 +57,11 @@ class PostPage(Page):
     items: list[PostOut]
 
 
-class PostIn(Schema):
+class PostIn(In):
     text: str = Field(min_length=1, max_length=20000)
     account_ids: list[ObjId] = Field(min_length=1, max_length=50)
     title: str = Field("", max_length=200)
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: UtcDatetime | None = None
     sponsored: bool = False
     language: str = Field("", max_length=8)
     first_comment: str = Field("", max_length=5000)
@@ -71,27 +71,27 @@ class PostIn(Schema):
     )
 
 
-class PostPatch(Schema):
+class PostPatch(In):
     text: str | None = Field(None, min_length=1, max_length=20000)
     account_ids: list[ObjId] | None = Field(None, min_length=1, max_length=50)
     title: str | None = Field(None, max_length=200)
-    scheduled_at: AwareDatetime | None = None
+    scheduled_at: UtcDatetime | None = None
     sponsored: bool | None = None
     language: str | None = Field(None, max_length=8)
 
 
-class ScheduleIn(Schema):
-    scheduled_at: AwareDatetime
+class ScheduleIn(In):
+    scheduled_at: UtcDatetime
 
 
-class CommentIn(Schema):
+class CommentIn(In):
     comment: str = Field(min_length=1, max_length=5000)
 
 
 class PostFilters(PageParams):
     status: PostStatus | None = None
-    scheduled_from: AwareDatetime | None = None
-    scheduled_to: AwareDatetime | None = None
+    scheduled_from: UtcDatetime | None = None
+    scheduled_to: UtcDatetime | None = None
 
 
 class CalendarEntry(Schema):
@@ -111,7 +111,7 @@ class CalendarOut(Schema):
     entries: list[CalendarEntry]
 
 
-class CalendarParams(Schema):
+class CalendarParams(In):
     start: date
     end: date
 

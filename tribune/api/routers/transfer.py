@@ -10,7 +10,7 @@ from pydantic import Field
 
 from tribune.accounts.models import Workspace, WorkspaceMembership
 from tribune.api.auth import api_token, in_brand
-from tribune.api.common import ObjId, Page, PageParams, get_or_404, responses
+from tribune.api.common import In, ObjId, Page, PageParams, get_or_404, responses
 from tribune.api.errors import ERROR_CODES, ApiError, ErrorOut
 from tribune.api.idempotency import idempotent
 from tribune.api.pagination import paginate
@@ -39,7 +39,7 @@ class ImportOut(Schema):
     post_ids: list[int]
 
 
-class ImportParams(Schema):
+class ImportParams(In):
     kind: str = Field(
         description=f"One of: {', '.join(KINDS)}",
         pattern="^(x|mastodon|bluesky|csv|members|conversions)$",
@@ -134,6 +134,8 @@ def export(request, brand_slug: str):  # type: ignore[no-untyped-def]
 )
 def export_workspace(request, workspace_slug: str):  # type: ignore[no-untyped-def]
     token = api_token(request)
+    if "\x00" in workspace_slug:
+        raise ApiError(404, "not_found", "No such workspace.")
     workspace = Workspace.objects.filter(slug=workspace_slug).first()
     membership = (
         WorkspaceMembership.objects.filter(workspace=workspace, user=token.user).first()
