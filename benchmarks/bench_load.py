@@ -395,7 +395,12 @@ def main() -> None:
             f"- Clicks recorded: {clicks:,} rows for {served:,} redirects served (warm-up "
             f"included): {'none lost' if clicks == served else 'MISMATCH'}.",
             f"- Machine load (1-min average) {load_before:.1f} before, {load_after:.1f} after: "
-            "other work shared these 2 cores during the run.",
+            "other work shared these 2 cores during the run"
+            + (
+                " (more runnable processes than cores: the figures include queueing behind them)."
+                if max(load_before, load_after) > (os.cpu_count() or 1)
+                else "."
+            ),
         ]
     )
     write_section("bench_load", body)
