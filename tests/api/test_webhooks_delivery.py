@@ -289,3 +289,32 @@ def test_the_delivery_log_is_kept_30_days(tenants, hook) -> None:  # type: ignor
     assert prune_log.call() == 1
     with brand_scope(tenants.brand_a):
         assert list(Delivery.objects.values_list("pk", flat=True)) == [recent.pk]
+
+
+def test_alert_raised_is_emitted_by_detection(tenants, hook, receiver) -> None:  # type: ignore[no-untyped-def]
+    from tests.listening.factories import make_query
+    from tribune.listening.detector import Counts, Trigger
+    from tribune.listening.services.detection import do_record_anomaly
+
+    query = make_query(tenants.brand_a, "Alpha")
+    with brand_scope(tenants.brand_a):
+        alert = do_record_anomaly(
+            tenants.brand_a,
+            query,
+            [Trigger("volume", observed=40, baseline=4.0, scale=1.0, z=36.0)],
+            Counts(total=40),
+            timezone.now(),
+        )
+        # The same incident seen again updates the alert: no second event.
+        do_record_anomaly(
+            tenants.brand_a,
+            query,
+            [Trigger("volume", observed=50, baseline=4.0, scale=1.0, z=46.0)],
+            Counts(total=50),
+            timezone.now(),
+        )
+    receiver.start()
+    services.run_due(timezone.now())
+    payloads = [json.loads(r["body"]) for r in receiver.received]
+    assert [p["event"] for p in payloads] == ["alert.raised"]
+    assert payloads[0]["data"]["alert_id"] == alert.pk and payloads[0]["data"]["kind"] == "volume"
