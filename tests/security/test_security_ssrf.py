@@ -1,7 +1,7 @@
 """SSRF: every place where a user types a URL Tribune will call (feed sources, the
-Mastodon instance, the Bluesky server, alert webhooks) refuses loopback, private,
-link-local and metadata addresses under every spelling — checked against a real trap
-server on 127.0.0.1 that must receive nothing."""
+Mastodon instance, the Bluesky server, alert webhooks, outgoing API webhooks) refuses
+loopback, private, link-local and metadata addresses under every spelling — checked
+against a real trap server on 127.0.0.1 that must receive nothing."""
 
 from __future__ import annotations
 
@@ -73,7 +73,36 @@ def entry_points(client, tenants) -> dict:  # type: ignore[no-untyped-def]
         )
         return None
 
+    def webhook_subscription(url: str) -> str | None:
+        from tribune.webhooks.services import WebhookError, do_create_subscription
+
+        with brand_scope(brand):
+            try:
+                do_create_subscription(brand, tenants.owner, url=url, events=["post.published"])
+            except WebhookError as exc:
+                text = str(exc)
+                return None if ("private" in text or "non-public" in text) else text
+        return "subscription accepted"
+
+    def webhook_delivery(url: str) -> str | None:
+        """The address was public when subscribed; it resolves privately now."""
+        from django.utils import timezone
+
+        from tribune.webhooks.models import Delivery, Subscription
+        from tribune.webhooks.services import deliver, do_ping
+
+        with brand_scope(brand):
+            sub = Subscription.objects.create(
+                brand=brand, url=url, events=["post.published"], secret={"key": "k"}
+            )
+            delivery = do_ping(sub, tenants.owner)
+            deliver(delivery.pk, timezone.now())
+            error = Delivery.objects.get(pk=delivery.pk).last_error
+        return None if "private" in error or "non-public" in error else error or "delivered"
+
     return {
+        "outgoing webhook (subscription)": webhook_subscription,
+        "outgoing webhook (delivery)": webhook_delivery,
         "listening feed source": feed_source,
         "Mastodon instance (connector)": mastodon_instance,
         "Bluesky server (connector)": bluesky_server,
