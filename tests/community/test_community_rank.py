@@ -113,3 +113,16 @@ def test_cli_errors_are_sentences(tmp_path: Path, capsys: pytest.CaptureFixture)
     empty.write_text("# nothing\n")
     assert main(["rank", "--edges", str(empty)]) == 2
     assert "holds no edges" in capsys.readouterr().err
+
+
+def test_both_entry_points(edge_file: Path, capsys: pytest.CaptureFixture) -> None:
+    from django.core.management import call_command
+
+    from tribune.cli import main as tribune
+
+    with pytest.raises(SystemExit) as done:
+        tribune(["community", "rank", "--edges", str(edge_file), "--top", "2"])  # fast path
+    assert done.value.code == 0
+    fast = capsys.readouterr().out
+    call_command("community", "rank", "--edges", str(edge_file), "--top", "2")  # manage.py
+    assert capsys.readouterr().out == fast and len(fast.splitlines()) == 2
