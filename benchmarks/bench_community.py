@@ -109,12 +109,12 @@ same damping 0.85) on the same edges in the benchmark process.
 | `tribune community rank` (igraph PRPACK) | **{wall:.2f} s** | {cpu:.2f} s | **{peak:.0f} MiB** |
 | networkx `pagerank` (scipy) | {nx_wall:.2f} s | {nx_cpu:.2f} s | — |
 
-The command's time is the whole process (Django start, parse, graph, PageRank, output;
+The command's time is the whole process (Python start, parse, graph, PageRank, output;
 target < 10 s and < 2 GB); networkx's is parse (same reader), `DiGraph`, PageRank.
 
 - Speed ratio: the igraph command is **{cpu_ratio:.1f}x** faster than networkx in CPU
   time ({ratio:.1f}x in wall time, which the machine's load distorts; the command's
-  figure includes Django's start-up, networkx's does not).
+  figure includes the interpreter's start-up and imports, networkx's does not).
 - Top {args.top}: **{overlap}/{args.top}** nodes in common, same order: {same_order};
   largest relative score difference among them {max(diffs, default=0):.1e}.
 - Load average before the run (1/5/15 min): {load_before} (2 cores shared with other work).
