@@ -427,7 +427,11 @@ def test_a_network_without_batch_endpoint_is_called_per_post_and_refreshed_once(
     with brand_scope(account.brand_id):
         results, last = batch._publish_account(account, requests)
     assert not isinstance(made[0], batch.BatchPublishing)
-    assert [type(r).__name__ for r in results] == ["PublishedPost", "PublishedPost", "RateLimited"]
+    assert [type(results[i]).__name__ for i in range(3)] == [
+        "PublishedPost",
+        "PublishedPost",
+        "RateLimited",
+    ]
     # b was refused with the old token, refreshed once, then sent with the new one.
     assert made[0].calls == [("a", "old"), ("b", "old"), ("c", "old")]
     assert made[1].calls == [("b", "new")]
@@ -435,3 +439,28 @@ def test_a_network_without_batch_endpoint_is_called_per_post_and_refreshed_once(
     with unscoped():
         stored = SocialAccount.objects.get(pk=account.pk).credentials
     assert stored == {"access_token": "new", "refresh_token": "keep-me"}
+
+
+def test_a_claim_lost_during_a_slow_send_is_not_sent_by_this_lane(
+    tenants, accounts, monkeypatch, settings, soon
+):
+    """A slow call (a video upload) outlived the stuck delay: release_stuck gave the
+    remaining posts to the queue; the lane must not send them as well."""
+    settings.TRIBUNE_PUBLISH_STUCK_SECONDS = 0  # renew (and check) before every call
+    first = schedule(tenants, [accounts[0]], "Lent", soon)
+    second = schedule(tenants, [accounts[0]], "Suivant", soon)
+    calls = []
+
+    class Slow(OneByOne):
+        def publish(self, post):
+            calls.append(post.text)
+            publisher.release_stuck(timezone.now() + timedelta(minutes=10))
+            return super().publish(post)
+
+    monkeypatch.setattr(SocialAccount, "connector", lambda self: Slow(Credentials(self.handle), []))
+    assert batch.fire(batch.claim("w", now=soon), "w") == {"success": 1}
+    assert calls == ["Lent"]
+    assert variants(first)[0].status == PostStatus.PUBLISHED
+    (v,) = variants(second)
+    assert v.status == PostStatus.SCHEDULED and v.needs_reconcile
+    assert outcomes(v) == ["crashed"]

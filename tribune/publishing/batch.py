@@ -236,6 +236,9 @@ def still_ours(items: Sequence[Planned], now: datetime | None = None) -> set[int
                     ],
                 )
                 live.update(row[0] for row in cursor.fetchall())
+    for item in items:
+        if item.variant_id in live:
+            item.claimed_at = now  # the claim now carries the renewed stamp
     return live
 
 
@@ -274,26 +277,58 @@ def _request(item: Planned) -> PostRequest:
     )
 
 
-def _send(connector: Connector, requests: Sequence[PostRequest]) -> list[Result]:
+class Lease:
+    """Keeps the claims of one group of items alive while it is being sent: before a
+    call, if the last renewal is older than a quarter of the stuck delay, the claims are
+    renewed; an item whose claim was lost meanwhile (a slow call, e.g. a video upload,
+    outlived the stuck delay and ``release_stuck`` gave it to another worker) is not
+    sent by this lane any more."""
+
+    def __init__(self, items: Sequence[Planned]) -> None:
+        self.items = items
+        self.renewed = time.monotonic()
+        self.lost: set[int] = set()  # indices in ``items``
+
+    def keep(self, indices: Iterable[int]) -> list[int]:
+        every = settings.TRIBUNE_PUBLISH_STUCK_SECONDS / 4
+        if time.monotonic() - self.renewed >= every:
+            mine = [item for i, item in enumerate(self.items) if i not in self.lost]
+            with unscoped():
+                live = still_ours(mine)
+            self.lost |= {i for i, item in enumerate(self.items) if item.variant_id not in live}
+            self.renewed = time.monotonic()
+        return [i for i in indices if i not in self.lost]
+
+
+def _send(
+    connector: Connector, requests: dict[int, PostRequest], lease: Lease
+) -> dict[int, Result]:
+    """Send ``requests`` (by index in the group) that are still ours; returns a result
+    for each one sent."""
     if isinstance(connector, BatchPublishing):
-        return connector.publish_many(requests)
-    results: list[Result] = []
-    for request in requests:
+        order = lease.keep(requests)
+        return dict(zip(order, connector.publish_many([requests[i] for i in order]), strict=True))
+    results: dict[int, Result] = {}
+    for index, request in requests.items():
+        if not lease.keep([index]):
+            continue
         try:
-            results.append(connector.publish(request))
+            results[index] = connector.publish(request)
         except NetworkError as exc:
-            results.append(exc)
+            results[index] = exc
     return results
 
 
 def _publish_account(
-    account: SocialAccount, requests: Sequence[PostRequest]
-) -> tuple[list[Result], Connector]:
+    account: SocialAccount, requests: Sequence[PostRequest], lease: Lease | None = None
+) -> tuple[dict[int, Result], Connector]:
     """One account's posts; an expired token is refreshed once and the refused posts sent
-    again with the new one. Returns the results and the connector last used."""
+    again with the new one. Returns the result of each post sent (by index) and the
+    connector last used."""
+    lease = lease or Lease([])
     connector = account.connector()
-    results = _send(connector, requests)
-    expired = [i for i, r in enumerate(results) if isinstance(r, AuthExpired)]
+    results = _send(connector, dict(enumerate(requests)), lease)
+    expired = [i for i, r in results.items() if isinstance(r, AuthExpired)]
     if expired:
         try:
             connector = publisher.refresh(account, connector)
@@ -301,9 +336,12 @@ def _publish_account(
             for i in expired:
                 results[i] = exc
         else:
-            again = _send(connector, [requests[i] for i in expired])
-            for i, result in zip(expired, again, strict=True):
-                results[i] = result
+            again = _send(connector, {i: requests[i] for i in expired}, lease)
+            for i in expired:
+                if i in again:
+                    results[i] = again[i]
+                else:  # lost its claim meanwhile: not sent again, not ours to record
+                    del results[i]
     return results, connector
 
 
@@ -340,11 +378,11 @@ def _fire_group(
         with brand_scope(account.brand_id):
             try:
                 sent, connectors[account_id] = _publish_account(
-                    account, [_request(i) for i in group]
+                    account, [_request(i) for i in group], Lease(group)
                 )
             except NetworkError as exc:  # a connector that cannot even be built
-                sent = [exc for _ in group]
-        results.extend(zip(group, sent, strict=True))
+                sent = dict.fromkeys(range(len(group)), exc)
+        results.extend((group[i], result) for i, result in sent.items())
     return results, connectors
 
 
