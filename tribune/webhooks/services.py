@@ -261,13 +261,17 @@ def run_due(
     the network; the job passes neither."""
     now = now or timezone.now()
     outcome: dict[str, int] = {}
-    for pk in claim_due(now):
-        result = deliver(pk, now, transport=transport)
-        outcome[result] = outcome.get(result, 0) + 1
+    claimed = claim_due(now)
+    if not claimed:
+        return outcome
+    with http_client(transport) as client:  # one client (and its TLS context) per batch
+        for pk in claimed:
+            result = deliver(pk, now, client=client)
+            outcome[result] = outcome.get(result, 0) + 1
     return outcome
 
 
-def deliver(pk: int, now: datetime, *, transport: httpx.BaseTransport | None = None) -> str:
+def deliver(pk: int, now: datetime, *, client: httpx.Client | None = None) -> str:
     with unscoped():
         delivery = Delivery.objects.select_related("subscription").get(pk=pk)
     sub = delivery.subscription
@@ -287,7 +291,10 @@ def deliver(pk: int, now: datetime, *, transport: httpx.BaseTransport | None = N
         code: int | None = None
         error, answer, permanent = "", "", False
         try:
-            with http_client(transport) as client:
+            if client is None:
+                with http_client() as own:
+                    response = own.post(sub.url, content=body, headers=headers)
+            else:
                 response = client.post(sub.url, content=body, headers=headers)
             code = response.status_code
             answer = response.text[:500]

@@ -5,6 +5,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.http import HttpRequest
 from ninja import Header, Query, Router, Schema
 from pydantic import Field
@@ -131,7 +132,7 @@ def post_out(post: Post) -> PostOut:
             published_at=v.published_at,
             last_error=v.last_error,
         )
-        for v in post.variants.select_related("account").order_by("pk")
+        for v in sorted(post.variants.all(), key=lambda v: v.pk)  # prefetched with accounts
     ]
     return PostOut(
         id=post.pk,
@@ -176,15 +177,24 @@ def _accounts(brand: Brand, ids: list[int]) -> list[SocialAccount]:
     return [found[i] for i in dict.fromkeys(ids)]
 
 
+def with_variants(qs: Any) -> Any:
+    return qs.prefetch_related(
+        Prefetch("variants", queryset=Variant.objects.select_related("account"))
+    )
+
+
 def _post(post_id: int) -> Post:
-    return get_or_404(Post, post_id, "post")
+    post = get_or_404(Post, post_id, "post")
+    return with_variants(Post.objects.select_related("brand", "author", "approved_by")).get(
+        pk=post.pk
+    )
 
 
 @router.get("/brands/{brand_slug}/posts", response=responses(200, PostPage), summary="List posts")
 def list_posts(request, brand_slug: str, filters: Query[PostFilters]):  # type: ignore[no-untyped-def]
     with in_brand(request, brand_slug, "posts:read") as access:
-        qs = Post.objects.filter(brand=access.brand).select_related(
-            "brand", "author", "approved_by"
+        qs = with_variants(
+            Post.objects.filter(brand=access.brand).select_related("brand", "author", "approved_by")
         )
         if filters.status:
             qs = qs.filter(status=filters.status)
@@ -226,8 +236,7 @@ def create_post(  # type: ignore[no-untyped-def]
                     post = workflow.do_submit(post, request.user)  # type: ignore[arg-type]
         except workflow.WorkflowError as exc:
             raise _workflow_error(exc) from None
-        post.refresh_from_db()
-        return 201, post_out(post)
+        return 201, post_out(_post(post.pk))
 
 
 @router.get(
@@ -271,8 +280,7 @@ def edit_post(request, brand_slug: str, post_id: int, payload: PostPatch):  # ty
             )
         except workflow.WorkflowError as exc:
             raise _workflow_error(exc) from None
-        post.refresh_from_db()
-        return post_out(post)
+        return post_out(_post(post.pk))
 
 
 def _transition(
@@ -297,8 +305,7 @@ def _transition(
                 workflow.do_unschedule(post, user)  # type: ignore[arg-type]
         except workflow.WorkflowError as exc:
             raise _workflow_error(exc) from None
-        post.refresh_from_db()
-        return post_out(post)
+        return post_out(_post(post.pk))
 
 
 @router.post(
