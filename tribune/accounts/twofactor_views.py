@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from tribune.accounts import throttle, twofactor
@@ -31,9 +31,9 @@ RECHECK_SECONDS = 300
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label=_lazy("Code"),
+        label=gettext_lazy("Code"),
         max_length=20,
-        help_text=_lazy("The 6 digits shown by your authenticator app, or a recovery code."),
+        help_text=gettext_lazy("The 6 digits shown by your authenticator app, or a recovery code."),
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),

@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -55,72 +55,72 @@ PROVIDERS: dict[str, Provider] = {
 }
 # What one connection brings, in the words of each network.
 WHAT = {
-    "x": _lazy("an X account"),
-    "linkedin": _lazy("a LinkedIn organization page"),
-    "youtube": _lazy("a YouTube channel"),
-    "facebook": _lazy("a Facebook Page"),
-    "instagram": _lazy("an Instagram professional account linked to a Facebook Page"),
+    "x": gettext_lazy("an X account"),
+    "linkedin": gettext_lazy("a LinkedIn organization page"),
+    "youtube": gettext_lazy("a YouTube channel"),
+    "facebook": gettext_lazy("a Facebook Page"),
+    "instagram": gettext_lazy("an Instagram professional account linked to a Facebook Page"),
 }
 APP_LABELS = {
-    "x": _lazy("X (OAuth 2.0 client)"),
-    "linkedin": _lazy("LinkedIn (Community Management API)"),
-    "google": _lazy("Google (YouTube Data API)"),
-    "meta": _lazy("Meta (Facebook Login: Facebook Pages and Instagram)"),
+    "x": gettext_lazy("X (OAuth 2.0 client)"),
+    "linkedin": gettext_lazy("LinkedIn (Community Management API)"),
+    "google": gettext_lazy("Google (YouTube Data API)"),
+    "meta": gettext_lazy("Meta (Facebook Login: Facebook Pages and Instagram)"),
 }
 ERRORS = {
     "state": (
-        _lazy("This connection cannot be completed"),
-        _lazy(
+        gettext_lazy("This connection cannot be completed"),
+        gettext_lazy(
             "The answer from %(network)s does not match a connection started in this browser "
             "(the page may have been opened twice, or in another browser). Nothing was "
             "connected. Start again from the social accounts page."
         ),
     ),
     "expired": (
-        _lazy("This connection took too long"),
-        _lazy(
+        gettext_lazy("This connection took too long"),
+        gettext_lazy(
             "More than ten minutes passed between leaving Tribune and coming back from "
             "%(network)s. Nothing was connected. Start again from the social accounts page."
         ),
     ),
     "code": (
-        _lazy("The authorization has expired"),
-        _lazy(
+        gettext_lazy("The authorization has expired"),
+        gettext_lazy(
             "%(network)s no longer accepts this authorization code: it expired or was already "
             "used (a page reloaded?). Nothing was connected. Start again."
         ),
     ),
     "denied": (
-        _lazy("Access was not granted"),
-        _lazy(
+        gettext_lazy("Access was not granted"),
+        gettext_lazy(
             "%(network)s says the permissions Tribune asked for were not granted. Nothing was "
             "connected. If this was a mistake, start again and accept the permissions asked."
         ),
     ),
     "network": (
-        _lazy("%(network)s could not be reached"),
-        _lazy(
+        gettext_lazy("%(network)s could not be reached"),
+        gettext_lazy(
             "Tribune could not finish the connection with %(network)s (network error or "
             "service unavailable). Nothing was connected. Try again in a few minutes."
         ),
     ),
     "refused": (
-        _lazy("%(network)s refused the connection"),
-        _lazy(
+        gettext_lazy("%(network)s refused the connection"),
+        gettext_lazy(
             "%(network)s refused a request Tribune needs to connect the account. Nothing was "
             "connected. Check the application's settings and permissions with %(network)s."
         ),
     ),
     "none": (
-        _lazy("Nothing to connect"),
-        _lazy(
+        gettext_lazy("Nothing to connect"),
+        gettext_lazy(
             "This %(network)s login does not manage %(what)s Tribune could publish to. "
             "Log in with an account that administers it, then start again."
         ),
     ),
     "not_configured": (
-        _lazy("No %(network)s application is configured"),
-        _lazy(
+        gettext_lazy("No %(network)s application is configured"),
+        gettext_lazy(
             "Tribune needs its own %(network)s application (client id and secret) to connect "
             "accounts. A workspace administrator can enter one under Social accounts → "
             "Network applications, or the server administrator can set it in the settings."
@@ -239,7 +239,8 @@ def callback(request: HttpRequest, network: str) -> HttpResponse:
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(
-        label=_lazy("Language of the accounts"), choices=[("fr", "Français"), ("en", "English")]
+        label=gettext_lazy("Language of the accounts"),
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
 
@@ -290,19 +291,19 @@ def choose(request: AuthedRequest, network: str) -> HttpResponse:
 
 
 class NetworkAppForm(forms.Form):
-    provider = forms.ChoiceField(label=_lazy("Network"), choices=list(APP_LABELS.items()))
+    provider = forms.ChoiceField(label=gettext_lazy("Network"), choices=list(APP_LABELS.items()))
     client_id = forms.CharField(
-        label=_lazy("Client id (app id)"),
+        label=gettext_lazy("Client id (app id)"),
         max_length=200,
         required=False,
-        help_text=_lazy("Leave empty to remove the workspace's application."),
+        help_text=gettext_lazy("Leave empty to remove the workspace's application."),
     )
     client_secret = forms.CharField(
-        label=_lazy("Client secret (app secret)"),
+        label=gettext_lazy("Client secret (app secret)"),
         max_length=300,
         required=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        help_text=_lazy("Leave empty to keep the stored secret. Stored encrypted."),
+        help_text=gettext_lazy("Leave empty to keep the stored secret. Stored encrypted."),
     )
 
 

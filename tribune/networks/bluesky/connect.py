@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tribune.accounts.access import brand_view
 from tribune.accounts.roles import Cap
@@ -23,27 +23,28 @@ from tribune.networks.services import do_connect_account
 
 class BlueskyForm(forms.Form):
     handle = forms.CharField(
-        label=_lazy("Handle"),
+        label=gettext_lazy("Handle"),
         max_length=253,
-        help_text=_lazy("For example: maison-lumiere.bsky.social"),
+        help_text=gettext_lazy("For example: maison-lumiere.bsky.social"),
     )
     app_password = forms.CharField(
-        label=_lazy("App password"),
+        label=gettext_lazy("App password"),
         max_length=100,
         strip=True,
         widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
-        help_text=_lazy(
+        help_text=gettext_lazy(
             "Create one in Bluesky: Settings → Privacy and security → App "
             "passwords. Never your main password."
         ),
     )
     server = forms.URLField(
-        label=_lazy("Server"),
+        label=gettext_lazy("Server"),
         initial="https://bsky.social",
-        help_text=_lazy("Change only for a self-hosted PDS."),
+        help_text=gettext_lazy("Change only for a self-hosted PDS."),
     )
     language = forms.ChoiceField(
-        label=_lazy("Language of the account"), choices=[("fr", "Français"), ("en", "English")]
+        label=gettext_lazy("Language of the account"),
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
     def clean_handle(self) -> str:

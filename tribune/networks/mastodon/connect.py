@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from tribune.accounts.access import access_brand_by_slug, brand_view
 from tribune.accounts.roles import Cap
@@ -37,12 +37,13 @@ SESSION_KEY = "mastodon_oauth"
 
 class InstanceForm(forms.Form):
     instance = forms.CharField(
-        label=_lazy("Your Mastodon server"),
+        label=gettext_lazy("Your Mastodon server"),
         max_length=253,
-        help_text=_lazy("For example: mastodon.social or piaille.fr"),
+        help_text=gettext_lazy("For example: mastodon.social or piaille.fr"),
     )
     language = forms.ChoiceField(
-        label=_lazy("Language of the account"), choices=[("fr", "Français"), ("en", "English")]
+        label=gettext_lazy("Language of the account"),
+        choices=[("fr", "Français"), ("en", "English")],
     )
 
 
