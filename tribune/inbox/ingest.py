@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from tribune.core.safety import web_url
 from tribune.core.scope import brand_scope, unscoped
@@ -204,6 +204,33 @@ def _upsert_identities(account: SocialAccount, items: list[InboundItem]) -> dict
         row.lang = (who.lang or row.lang)[:8]
         row.last_seen_at = max(item.created_at, row.last_seen_at or item.created_at)
         row.message_count += counts[remote_id]
-        row.save()
+        if row.pk is None:
+            row = _insert_identity(row)
+        else:
+            row.save()
         found[remote_id] = row
     return found
+
+
+def _insert_identity(row: Identity) -> Identity:
+    """Insert a new author, or fold into the one another worker has just inserted.
+
+    The page lock is per account: two accounts of one brand on one network can meet the
+    same author at the same time (the unique constraint is per brand and network)."""
+    try:
+        with transaction.atomic():
+            row.save()
+        return row
+    except IntegrityError:
+        twin = Identity.objects.get(
+            brand_id=row.brand_id, network=row.network, remote_id=row.remote_id
+        )
+        twin.handle, twin.display_name = row.handle, row.display_name or twin.display_name
+        twin.followers = row.followers if row.followers is not None else twin.followers
+        twin.avatar_url = row.avatar_url or twin.avatar_url
+        twin.lang = row.lang or twin.lang
+        twin.first_seen_at = min(twin.first_seen_at, row.first_seen_at)
+        twin.last_seen_at = max(twin.last_seen_at or row.last_seen_at, row.last_seen_at)
+        twin.message_count += row.message_count
+        twin.save()
+        return twin
