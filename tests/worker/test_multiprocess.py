@@ -31,8 +31,10 @@ def test_two_workers_never_run_a_scheduled_job_twice(tmp_path):
     assert min(gaps) >= 0.99, gaps  # never two runs for one slot
     runs = DBTaskResult.objects.filter(task_path=probe.module_path)
     assert runs.count() == len(slots)
-    assert all(len(r.worker_ids) == 1 for r in runs)  # each run claimed once
+    # Each run claimed once; the last slot's task may still wait (READY, unclaimed)
+    # when both workers reach --max-seconds.
     assert {r.status for r in runs} <= {"SUCCESSFUL", "READY"}
+    assert all(len(r.worker_ids) == (r.status == "SUCCESSFUL") for r in runs)
 
 
 def test_two_workers_share_a_queue_without_double_claims(tmp_path):
