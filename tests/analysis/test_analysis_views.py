@@ -83,7 +83,7 @@ def test_toxicity_correction_and_bad_input(client, tenants):
         assert not message.toxic
         assert Correction.objects.get().old_label == "toxic"
     response = client.post(url, {"task": "sentiment", "label": "furieux"}, follow=True)
-    assert "is not a possible value" in response.content.decode()
+    assert "n’est pas une valeur possible" in response.content.decode()
     with brand_scope(tenants.brand_a):
         assert Correction.objects.count() == 1
 
@@ -137,7 +137,7 @@ def test_models_page_lists_corrections_and_versions_and_rolls_back(client, tenan
 def test_train_button_without_corrections_says_why(client, tenants):
     _login(client, tenants.people["strategist"])
     response = client.post(reverse("analysis:train", args=["alpha"]), follow=True)
-    assert "nothing to train on" in response.content.decode()
+    assert "rien sur quoi entraîner" in response.content.decode()
 
 
 def test_a_listening_mention_can_be_corrected(client, tenants):
@@ -168,3 +168,19 @@ def test_a_listening_mention_can_be_corrected(client, tenants):
         {"task": "sentiment", "label": "positive"},
     )
     assert response.status_code == 404
+
+
+def test_the_mentions_page_offers_the_correction_to_moderators_only(client, tenants):
+    from tests.analysis.factories import mention
+
+    row = mention(tenants.brand_a, "Ce parfum tue", sentiment="negative", toxicity=0.8)
+    url = reverse("analysis:correct_mention", args=["alpha", row.pk])
+    _login(client, tenants.people["community_manager"])
+    html = client.get(reverse("listening:mentions", args=["alpha"])).content.decode()
+    assert 'data-testid="correct-mention"' in html and f'action="{url}"' in html
+    assert 'value="positive"' in html and 'value="non-toxic"' in html
+    assert 'name="label" value="negative"' not in html  # already its label
+    client.logout()
+    _login(client, tenants.people["analyst"])
+    html = client.get(reverse("listening:mentions", args=["alpha"])).content.decode()
+    assert "Ce parfum tue" in html and 'data-testid="correct-mention"' not in html

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from tribune.accounts.roles import Cap
 from tribune.core.http import AuthedRequest
 from tribune.listening.models import Mention, Query
 from tribune.listening.views.common import listening_view, tabs
@@ -31,6 +32,7 @@ def mention_list(request: AuthedRequest) -> HttpResponse:
     context = {
         **tabs(request, "mentions"),
         "page": page,
+        "can_correct": request.access.can(Cap.MODERATE),
         "queries": Query.objects.filter(brand=request.brand),
         "sentiments": Mention.Sentiment.choices,
         "networks": sorted(
