@@ -36,7 +36,8 @@ class Api:
 
     def __init__(self, token: str) -> None:
         self.client = Client()
-        self.headers = {"Authorization": f"Bearer {token}"}
+        # Messages in English (the French catalogue is tested elsewhere).
+        self.headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
     def call(
         self, method: str, path: str, body: Any = None, **headers: str

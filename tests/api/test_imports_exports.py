@@ -26,6 +26,14 @@ from tribune.transfer.imports import ImportFailed, run_import
 SAMPLES = Path(__file__).parent / "samples"
 
 
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _account(brand, network: str, handle: str) -> SocialAccount:  # type: ignore[no-untyped-def]
     with brand_scope(brand):
         return SocialAccount.objects.create(brand=brand, network=network, handle=handle)
