@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("warm_model")]
 
 def test_train_list_and_roll_back_from_the_command_line(tenants, capsys):
     assert main(["train", "--brand", "alpha"]) == 2
-    assert "nothing to train on" in capsys.readouterr().err
+    assert "rien sur quoi entraîner" in capsys.readouterr().err
 
     do_record_correction(
         tenants.brand_a, task="sentiment", text="Ce parfum tue", new_label="positive"
@@ -45,7 +45,7 @@ def test_unknown_brand_and_version_are_clear_errors(tenants, capsys):
     assert main(["models", "--brand", "nope"]) == 2
     assert "no brand with the slug 'nope'" in capsys.readouterr().err
     assert main(["rollback", "--brand", "alpha", "--to", "9"]) == 2
-    assert "no model version 9" in capsys.readouterr().err
+    assert "pas de version 9 du modèle" in capsys.readouterr().err
     assert main(["rollback", "--brand", "alpha", "--to", "latest"]) == 2
     # Brand B is untouched by anything done on brand A.
     assert main(["models", "--brand", "beta"]) == 0

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -169,6 +170,7 @@ def test_near_duplicates_and_language_queries(tenants):
 def test_chat_channels_and_digest_settings(client, tenants):
     """Matrix/XMPP bot secrets are stored encrypted, never shown back, kept when the
     field is left empty; bad chat addresses are refused with a sentence."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the checks read English
     from tribune.listening.models import OnCallSchedule
 
     brand = tenants.brand_a
@@ -244,6 +246,7 @@ def test_chat_channels_and_digest_settings(client, tenants):
 
 
 def test_network_sources_need_their_search(client, tenants):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the checks read English
     brand = tenants.brand_a
     login(client, tenants.people["community_manager"])
     url = reverse("listening:sources", args=[brand.slug])

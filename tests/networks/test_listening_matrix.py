@@ -179,7 +179,7 @@ def test_test_button_sends_a_message_now(
     page = client.post(
         reverse("listening:on_call", args=[brand.slug]), {"form": "test"}, follow=True
     )
-    assert "test message sent to @ana:localhost" in page.content.decode()
+    assert "envoyé à @ana:localhost" in page.content.decode()
     with brand_scope(brand):
         room = OnCallPerson.objects.get(brand=brand).matrix_room_id
     [message] = room_messages(matrix_homeserver, matrix_people["ana"], room)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 from django.urls import reverse
+from django.utils import translation
 
 from tests.conftest import PASSWORD
 from tests.listening.factories import make_alert
@@ -76,7 +77,7 @@ def entry_points(client, tenants) -> dict:  # type: ignore[no-untyped-def]
     def webhook_subscription(url: str) -> str | None:
         from tribune.webhooks.services import WebhookError, do_create_subscription
 
-        with brand_scope(brand):
+        with brand_scope(brand), translation.override("en"):  # the check reads English
             try:
                 do_create_subscription(brand, tenants.owner, url=url, events=["post.published"])
             except WebhookError as exc:
