@@ -154,7 +154,7 @@ def test_nested_merge_must_be_undone_in_order(tenants) -> None:  # type: ignore[
     with brand_scope(brand):
         first = do_merge(b, c, None)
         do_merge(a, b, None)
-        with pytest.raises(CommunityError, match="undo that merge first"):
+        with pytest.raises(CommunityError, match="annulez d.abord cette fusion"):
             do_unmerge(first, None)
         with pytest.raises(CommunityError):
             do_merge(a, c, None)  # c is no longer active
