@@ -24,6 +24,8 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.peers.process import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = ROOT / "scripts" / "peers" / "install_prosody.sh"
 PASSWORD = "tribune-test-password"
@@ -61,12 +63,6 @@ def install(timeout: float = 600) -> Path:
         tail = "\n".join(done.stderr.strip().splitlines()[-15:])
         raise PeerUnavailable(f"prosody install failed ({INSTALL_SCRIPT.name}):\n{tail}")
     return Path(done.stdout.strip().splitlines()[-1])
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _config(workdir: Path, port: int) -> str:

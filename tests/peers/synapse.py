@@ -12,10 +12,7 @@ secret) and logs in: ``MatrixUser(user_id, access_token)``.
 
 from __future__ import annotations
 
-import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import time
@@ -25,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+
+from tests.peers.process import free_port
+from tests.peers.process import stop as _stop
+from tests.peers.process import tail as _tail
 
 ROOT = Path(__file__).resolve().parents[2]
 INSTALL_SCRIPT = ROOT / "scripts" / "peers" / "install_synapse.sh"
@@ -73,12 +74,6 @@ def install(timeout: float = 900) -> Path:
     return Path(done.stdout.strip().splitlines()[-1])
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 _CONFIGURE = r"""
 import sys, yaml
 path, port, data = sys.argv[1], int(sys.argv[2]), sys.argv[3]
@@ -107,26 +102,6 @@ config["rc_joins"] = {k: {"per_second": 1000, "burst_count": 1000} for k in ("lo
 with open(path, "w") as f:
     yaml.safe_dump(config, f)
 """
-
-
-def _tail(path: Path, lines: int = 30) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, signal.SIGTERM)  # the process group we created, not a name
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(timeout=5)
-    except ProcessLookupError:
-        pass
 
 
 @contextmanager
