@@ -275,8 +275,10 @@ def test_post_metrics_batches_by_25_and_leaves_impressions_empty(fake_pds):
                 "replyCount": 1,
                 "repostCount": 0,
                 "quoteCount": 4,
+                # Older App Views send no bookmarkCount: the odd posts here.
+                **({"bookmarkCount": 3} if n % 2 == 0 else {}),
             }
-            for u in uris
+            for n, u in enumerate(uris)
         ]
         return httpx.Response(200, json={"posts": posts})
 
@@ -290,3 +292,5 @@ def test_post_metrics_batches_by_25_and_leaves_impressions_empty(fake_pds):
     first = metrics[0]
     assert (first.likes, first.replies, first.reposts, first.quotes) == (2, 1, 0, 4)
     assert first.impressions is None and first.link_clicks is None
+    assert (first.saves, metrics[1].saves) == (3, None)  # bookmarkCount, or unknown
+    assert all(m.video_views is None for m in metrics)  # Bluesky gives no view counts

@@ -169,6 +169,8 @@ def test_account_and_post_metrics(fake_graph):
     assert (busy.likes, busy.replies, busy.reposts, busy.impressions) == (42, 3, 4, 1873)
     assert (quiet.likes, quiet.replies, quiet.reposts, quiet.impressions) == (0, 0, 0, None)
     assert busy.quotes is None and busy.link_clicks is None
+    # Page posts give no saves; video views are not read (see docs/networks/facebook.md).
+    assert (busy.saves, busy.video_views, quiet.saves, quiet.video_views) == (None,) * 4
 
 
 def test_post_metrics_without_insights_permission(fake_graph):

@@ -239,6 +239,49 @@ def test_account_and_post_metrics(fake_graph):
     (metrics,) = connector(fake_graph).fetch_post_metrics([RemoteRef("17920238422030506")])
     assert (metrics.likes, metrics.replies, metrics.impressions) == (128, 4, 2310)
     assert metrics.reposts is None and metrics.link_clicks is None
+    # The recorded answer has no ``saved`` and no media type: both stay unknown.
+    assert metrics.saves is None and metrics.video_views is None
+
+
+IMAGE, REEL = "17920238422030506", "18034512876203345"
+
+
+def test_post_metrics_saves_and_video_views_of_a_reel(fake_graph):
+    asked = []
+
+    def by_fields(request):
+        fields = params(request)["fields"]
+        asked.append(fields)
+        return httpx.Response(
+            200, json=load("ig_insights.json" if "insights" in fields else "ig_counts_types.json")
+        )
+
+    fake_graph.routes["GET /"] = by_fields
+    image, reel = connector(fake_graph).fetch_post_metrics([RemoteRef(IMAGE), RemoteRef(REEL)])
+    assert (image.saves, image.impressions, image.video_views) == (14, 2310, None)
+    # A reel's ``views`` are its plays: its impressions and its video views.
+    assert (reel.likes, reel.saves, reel.impressions, reel.video_views) == (311, 0, 15872, 15872)
+    assert "media_type" in asked[0] and "insights.metric(views,saved)" in asked[1]
+
+
+def test_post_metrics_without_saved_falls_back_to_views(fake_graph):
+    """A story refuses ``saved`` (and the whole call with it): views are still read."""
+    asked = []
+
+    def by_fields(request):
+        fields = params(request)["fields"]
+        asked.append(fields)
+        if "saved" in fields:
+            return error("invalid_parameter", 400)
+        return httpx.Response(
+            200, json=load("ig_views.json" if "insights" in fields else "ig_counts_types.json")
+        )
+
+    fake_graph.routes["GET /"] = by_fields
+    image, reel = connector(fake_graph).fetch_post_metrics([RemoteRef(IMAGE), RemoteRef(REEL)])
+    assert (image.impressions, image.saves) == (2310, None)
+    assert (reel.impressions, reel.saves, reel.video_views) == (None, None, None)
+    assert asked[1:] == ["insights.metric(views,saved)", "insights.metric(views)"]
 
 
 def test_default_media_url_stores_the_image_and_gives_an_absolute_url(settings, tmp_path):

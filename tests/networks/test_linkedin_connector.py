@@ -224,6 +224,8 @@ def test_account_and_post_metrics(fake):
         37,
     )
     assert ugc.remote_id == "urn:li:ugcPost:7306000000000000002" and share.quotes is None
+    # Share statistics have no saves nor video views (videoAnalytics is not read).
+    assert (share.saves, share.video_views, ugc.saves, ugc.video_views) == (None,) * 4
     query = fake.called("GET /rest/organizationalEntityShareStatistics")[0].url.query.decode()
     assert "shares=List(urn%3Ali%3Ashare%3A7306000000000000003)" in query
     assert "ugcPosts=List(urn%3Ali%3AugcPost%3A7306000000000000002)" in query

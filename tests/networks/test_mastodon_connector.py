@@ -285,6 +285,8 @@ def test_post_metrics_leave_out_deleted_statuses_and_unknown_numbers(instance):
     assert only.remote_id == "113520480000000002"
     assert (only.likes, only.replies, only.reposts, only.quotes) == (17, 2, 5, 1)
     assert only.impressions is None and only.link_clicks is None
+    # ``bookmarked`` only says whether *we* bookmarked it: bookmarks are private.
+    assert only.saves is None and only.video_views is None
 
 
 def test_refresh_is_refused_with_a_clear_message(instance):

@@ -111,3 +111,36 @@ def test_too_long_post_is_rejected_with_a_reason(brand_profile):
     connector = SandboxConnector(Credentials(handle="acme.sandbox"))
     with pytest.raises(Rejected, match="500"):
         connector.publish(PostRequest(text="x" * 501, idempotency_key="long"))
+
+
+def test_saves_and_video_views_are_simulated_for_video_posts_only(brand_profile):
+    from tribune.networks.base import MediaItem
+    from tribune.networks.sandbox.models import Post
+
+    connector = SandboxConnector(Credentials(handle="acme.sandbox"))
+    clip = MediaItem(b"\x00\x00\x00\x18ftypmp42", "video/mp4", alt_text="Un atelier en vidéo")
+    photo = MediaItem(b"\x89PNG fake", "image/png", alt_text="Un savon sur une étagère")
+    video = connector.publish(PostRequest(text="En vidéo", idempotency_key="v", media=[clip]))
+    # The batch endpoint (one INSERT on PostgreSQL) keeps the video flag too.
+    batch_video, image = connector.publish_many(
+        [
+            PostRequest(text="Encore en vidéo", idempotency_key="bv", media=[clip]),
+            PostRequest(text="En photo", idempotency_key="p", media=[photo]),
+        ]
+    )
+    refs = [RemoteRef(p.remote_id) for p in (video, batch_video, image)]
+    Post.objects.filter(remote_id__in=[r.remote_id for r in refs]).update(
+        likes=200, impressions=5000
+    )
+    by_id = {m.remote_id: m for m in connector.fetch_post_metrics(refs)}
+    first, second, still = (by_id[r.remote_id] for r in refs)
+    for metrics in (first, second, still):
+        assert 8 <= metrics.saves <= 30  # 4–15 % of the 200 likes
+    assert 1750 <= first.video_views <= 3500 and 1750 <= second.video_views <= 3500
+    assert still.video_views is None  # a photo has no plays
+    # Cumulative: more likes and impressions never lower them.
+    Post.objects.filter(remote_id__in=[r.remote_id for r in refs]).update(
+        likes=400, impressions=9000
+    )
+    later = {m.remote_id: m for m in connector.fetch_post_metrics(refs)}[refs[0].remote_id]
+    assert later.saves > first.saves and later.video_views > first.video_views

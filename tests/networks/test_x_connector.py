@@ -195,6 +195,8 @@ def test_post_metrics_with_private_numbers_where_x_gives_them(fake_x):
     recent, old = fake_x.connector().fetch_post_metrics(refs)
     assert (recent.likes, recent.replies, recent.reposts, recent.quotes) == (17, 2, 5, 1)
     assert (recent.impressions, recent.link_clicks) == (1452, 31)
+    assert (recent.saves, old.saves) == (3, 0)  # bookmark_count, 0 is a real zero here
+    assert recent.video_views is None and old.video_views is None  # no video attached
     assert (old.remote_id, old.likes, old.impressions, old.link_clicks) == (
         "1700000000000000000",
         9,
@@ -205,6 +207,18 @@ def test_post_metrics_with_private_numbers_where_x_gives_them(fake_x):
     assert query(first)["tweet.fields"] == ["public_metrics,non_public_metrics"]
     assert query(second)["ids"] == ["1700000000000000000"]  # not the deleted one
     assert query(second)["tweet.fields"] == ["public_metrics"]
+    for request in (first, second):
+        assert query(request)["expansions"] == ["attachments.media_keys"]
+        assert query(request)["media.fields"] == ["type,public_metrics"]
+
+
+def test_post_metrics_video_views_come_from_the_video_media(fake_x):
+    fake_x.routes["GET /2/tweets"] = (200, load("tweets_video_metrics.json"))
+    refs = [RemoteRef("1880031554212327424"), RemoteRef("1880035012233011200")]
+    video, photo = fake_x.connector().fetch_post_metrics(refs)
+    assert (video.saves, video.video_views, video.impressions) == (19, 4315, 9124)
+    # A photo has no view count: the number is unknown, not zero.
+    assert (photo.saves, photo.video_views) == (1, None)
 
 
 def test_user_id_is_read_once_when_unknown(fake_x):

@@ -251,6 +251,9 @@ def test_channel_and_video_statistics(fake):
     )
     assert (visit.likes, visit.replies, visit.impressions, visit.reposts) == (87, 12, 1523, None)
     assert other.likes is None  # hidden by the owner
+    assert (visit.video_views, other.video_views) == (1523, 40)  # statistics.viewCount
+    # favoriteCount is deprecated (always 0): YouTube gives no saves.
+    assert visit.saves is None and other.saves is None
     assert params(fake.called(f"GET {V3}/videos")[0])["id"] == "dQw4w9WgXcQ,Ks-_Mh1QhMc"
 
 

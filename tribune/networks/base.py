@@ -175,6 +175,9 @@ class PostMetrics:
     quotes: int | None = None
     impressions: int | None = None
     link_clicks: int | None = None
+    # None means the network does not give the number for this post (never 0 for unknown).
+    saves: int | None = None  # bookmarks / saves, where the network reports them
+    video_views: int | None = None  # plays of the post's video; None for posts without one
 
 
 @dataclass(frozen=True)

@@ -242,7 +242,9 @@ class BlueskyConnector(Connector):
         )
 
     def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
-        """Counts for the posts that still exist (deleted ones are left out)."""
+        """Counts for the posts that still exist (deleted ones are left out). Saves are
+        the post view's ``bookmarkCount`` (public since Bluesky's bookmarks, 2025; absent
+        from older App Views: then None). Bluesky gives no impressions nor video views."""
         uris = [ref.uri or ref.remote_id for ref in refs]
         metrics = []
         for start in range(0, len(uris), 25):  # getPosts takes at most 25 URIs
@@ -259,6 +261,7 @@ class BlueskyConnector(Connector):
                     replies=view.reply_count,
                     reposts=view.repost_count,
                     quotes=view.quote_count,
+                    saves=view.bookmark_count,
                 )
                 for view in views
             ]

@@ -68,33 +68,55 @@ def inbound(graph: Graph, ig_user_id: str, handle: str, cursor: str, limit: int)
 
 
 def post_metrics(graph: Graph, ids: list[str]) -> list[PostMetrics]:
-    """Likes and comments for media that still exist; ``views`` insights as impressions
-    (Instagram replaced ``impressions`` with ``views`` in 2025) when the account allows."""
+    """Likes and comments for media that still exist; insights where the account allows:
+    ``views`` as impressions (Instagram replaced ``impressions`` with ``views`` in 2025:
+    times the media was displayed or played) and ``saved`` as saves. For a video (feed
+    video or reel) the same ``views`` figure is its plays, so it is also its video views;
+    other media have none."""
     metrics = []
     for start in range(0, len(ids), 50):
         batch = ",".join(ids[start : start + 50])
-        counts = graph.get("", ids=batch, fields="like_count,comments_count")
-        try:
-            views = graph.get("", ids=batch, fields="insights.metric(views)")
-        except Rejected:
-            views = {}
+        counts = graph.get("", ids=batch, fields=COUNTS)
+        insights = _insights(graph, batch)
         now = datetime.now(UTC)
         for media_id, media in counts.items():
+            found = insights.get(media_id) or {}
+            views = _value(found, "views")
             metrics.append(
                 PostMetrics(
                     remote_id=media_id,
                     at=now,
                     likes=media.get("like_count"),  # absent when the owner hides likes
                     replies=media.get("comments_count"),
-                    impressions=_views(views.get(media_id) or {}),
+                    impressions=views,
+                    saves=_value(found, "saved"),
+                    video_views=views if _is_video(media) else None,
                 )
             )
     return metrics
 
 
-def _views(media: dict[str, Any]) -> int | None:
+COUNTS = "like_count,comments_count,media_type,media_product_type"
+
+
+def _insights(graph: Graph, batch: str) -> dict[str, Any]:
+    """``views`` and ``saved`` in one call; stories refuse ``saved`` (and a refused
+    metric fails the whole call), so without it on refusal, then nothing."""
+    for metric in ("views,saved", "views"):
+        try:
+            return graph.get("", ids=batch, fields=f"insights.metric({metric})")
+        except Rejected:
+            continue
+    return {}
+
+
+def _is_video(media: dict[str, Any]) -> bool:
+    return media.get("media_type") == "VIDEO" or media.get("media_product_type") == "REELS"
+
+
+def _value(media: dict[str, Any], name: str) -> int | None:
     for metric in (media.get("insights") or {}).get("data") or []:
-        if metric.get("name") == "views":
+        if metric.get("name") == name:
             values = metric.get("values") or [{}]
             value = values[-1].get("value", metric.get("total_value", {}).get("value"))
             return int(value) if value is not None else None

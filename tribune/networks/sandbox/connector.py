@@ -50,6 +50,7 @@ class _NewPost:
     created_at: datetime
     idempotency_key: str
     media_count: int
+    has_video: bool = False
 
 
 def _insert_posts(author: Profile, rows: list[_NewPost]) -> None:
@@ -67,15 +68,47 @@ def _insert_posts(author: Profile, rows: list[_NewPost]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (author_id, remote_id, text, lang, created_at, "  # noqa: S608
-            "idempotency_key, media_count, likes, reposts, quotes, reply_count, impressions, "
-            "link_clicks) SELECT %s, u.rid, u.body, u.lang, u.at, u.ik, u.mc, "
-            "0, 0, 0, 0, 0, 0 FROM unnest(%s::uuid[], %s::text[], %s::text[], "
-            "%s::timestamptz[], %s::text[], %s::int[]) AS u(rid, body, lang, at, ik, mc)",
+            "idempotency_key, media_count, has_video, likes, reposts, quotes, reply_count, "
+            "impressions, link_clicks) SELECT %s, u.rid, u.body, u.lang, u.at, u.ik, u.mc, "
+            "u.hv, 0, 0, 0, 0, 0, 0 FROM unnest(%s::uuid[], %s::text[], %s::text[], "
+            "%s::timestamptz[], %s::text[], %s::int[], %s::boolean[]) "
+            "AS u(rid, body, lang, at, ik, mc, hv)",
             [author.pk, *([getattr(r, k) for r in rows] for k in _FIELDS)],
         )
 
 
-_FIELDS = ("remote_id", "text", "lang", "created_at", "idempotency_key", "media_count")
+_FIELDS = (
+    "remote_id",
+    "text",
+    "lang",
+    "created_at",
+    "idempotency_key",
+    "media_count",
+    "has_video",
+)
+
+
+def _has_video(post: PostRequest) -> bool:
+    return any(item.mime_type.startswith("video/") for item in post.media)
+
+
+def _share(post: Post, low: int, high: int) -> int:
+    """A per-post percentage in [low, high], stable for the post (from its id)."""
+    return low + post.remote_id.int % (high - low + 1)
+
+
+def simulated_saves(post: Post) -> int:
+    """Saves, simulated as a stable share (4–15 %) of the likes: a cumulative counter that
+    grows with them, like the network's own."""
+    return post.likes * _share(post, 4, 15) // 100
+
+
+def simulated_video_views(post: Post) -> int | None:
+    """Plays of a video post: a stable share (35–70 %) of its impressions; None for a post
+    without video, as on the real networks."""
+    if not post.has_video:
+        return None
+    return post.impressions * _share(post, 35, 70) // 100
 
 
 class SandboxConnector(Connector):
@@ -181,6 +214,7 @@ class SandboxConnector(Connector):
                 created_at=timezone.now(),
                 idempotency_key=request.idempotency_key,
                 media_count=len(request.media),
+                has_video=_has_video(request),
             )
         _insert_posts(profile, list(rows.values()))
         return [
@@ -215,6 +249,7 @@ class SandboxConnector(Connector):
             root=(reply_to.root or reply_to) if reply_to else None,
             idempotency_key=post.idempotency_key,
             media_count=len(post.media),
+            has_video=_has_video(post),
         )
         if reply_to is not None:
             Post.objects.filter(pk=reply_to.pk).update(reply_count=reply_to.reply_count + 1)
@@ -319,6 +354,8 @@ class SandboxConnector(Connector):
                 quotes=p.quotes,
                 impressions=p.impressions,
                 link_clicks=p.link_clicks,
+                saves=simulated_saves(p),
+                video_views=simulated_video_views(p),
             )
             for p in Post.objects.filter(remote_id__in=ids)
         ]

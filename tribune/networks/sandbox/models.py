@@ -54,6 +54,7 @@ class Post(models.Model):
     )
     idempotency_key = models.CharField(max_length=100, blank=True, db_index=True)
     media_count = models.PositiveSmallIntegerField(default=0)
+    has_video = models.BooleanField(default=False)  # its video views are simulated
     deleted_at = models.DateTimeField(null=True, blank=True)
     likes = models.PositiveIntegerField(default=0)
     reposts = models.PositiveIntegerField(default=0)

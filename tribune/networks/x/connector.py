@@ -191,21 +191,55 @@ class XConnector(Connector):
 
     def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
         """Public counts for posts that still exist, plus ``non_public_metrics`` (link
-        clicks) where X gives them: only the owner's posts of the last 30 days."""
+        clicks) where X gives them: only the owner's posts of the last 30 days. Saves are
+        ``bookmark_count``; video views are the ``view_count`` of the post's video media
+        (``attachments.media_keys`` expansion), absent for posts without a video."""
         ids = [ref.remote_id for ref in refs]
         found: dict[str, dict] = {}
+        media: dict[str, dict] = {}
         for start in range(0, len(ids), 100):  # GET /2/tweets takes 100 ids
             batch = ids[start : start + 100]
             answer = self._call(
-                "get_tweets", batch, tweet_fields=["public_metrics", "non_public_metrics"]
+                "get_tweets",
+                batch,
+                tweet_fields=["public_metrics", "non_public_metrics"],
+                **MEDIA_METRICS,
             )
             found |= {t["id"]: t for t in answer.get("data") or []}
+            media |= _media(answer)
             # Posts refused only for their private numbers come back without them.
             retry = [i for i in batch if i not in found and not _gone(answer, i)]
             if retry:
-                public = self._call("get_tweets", retry, tweet_fields=["public_metrics"])
+                public = self._call(
+                    "get_tweets", retry, tweet_fields=["public_metrics"], **MEDIA_METRICS
+                )
                 found |= {t["id"]: t for t in public.get("data") or []}
-        return [_metrics(found[i]) for i in ids if i in found]
+                media |= _media(public)
+        return [_metrics(found[i], media) for i in ids if i in found]
+
+
+# The post's media with their public counts (a video's ``view_count``).
+MEDIA_METRICS: dict[str, Any] = {
+    "expansions": ["attachments.media_keys"],
+    "media_fields": ["type", "public_metrics"],
+}
+VIDEO_TYPES = {"video", "animated_gif"}
+
+
+def _media(answer: dict) -> dict[str, dict]:
+    return {m["media_key"]: m for m in (answer.get("includes") or {}).get("media") or []}
+
+
+def _video_views(tweet: dict, media: dict[str, dict]) -> int | None:
+    """Sum of the ``view_count`` of the post's videos; None without a video or a count."""
+    keys = (tweet.get("attachments") or {}).get("media_keys") or []
+    counts = [
+        (media[k].get("public_metrics") or {}).get("view_count")
+        for k in keys
+        if k in media and media[k].get("type") in VIDEO_TYPES
+    ]
+    known = [int(c) for c in counts if c is not None]
+    return sum(known) if known else None
 
 
 def _gone(answer: dict, tweet_id: str) -> bool:
@@ -216,7 +250,7 @@ def _gone(answer: dict, tweet_id: str) -> bool:
     return False
 
 
-def _metrics(tweet: dict) -> PostMetrics:
+def _metrics(tweet: dict, media: dict[str, dict] | None = None) -> PostMetrics:
     public = tweet.get("public_metrics") or {}
     private = tweet.get("non_public_metrics") or {}
     return PostMetrics(
@@ -228,4 +262,6 @@ def _metrics(tweet: dict) -> PostMetrics:
         quotes=public.get("quote_count"),
         impressions=private.get("impression_count", public.get("impression_count")),
         link_clicks=private.get("url_link_clicks"),
+        saves=public.get("bookmark_count"),
+        video_views=_video_views(tweet, media or {}),
     )

@@ -164,9 +164,10 @@ class YouTubeConnector(Connector):
         )
 
     def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
-        """Videos that still exist. YouTube has no impressions in the Data API; its view
-        count is the nearest number and is reported as ``impressions``. Likes are absent
-        when the owner hides them; dislikes are private."""
+        """Videos that still exist. ``viewCount`` is the video views. YouTube has no
+        impressions in the Data API; the view count is the nearest number and is also
+        reported as ``impressions`` (so videos get an engagement rate). Likes are absent
+        when the owner hides them; dislikes are private; there are no saves."""
         ids = [ref.remote_id for ref in refs if comments.is_video(ref)]
         metrics = []
         for start in range(0, len(ids), 50):
@@ -185,6 +186,7 @@ class YouTubeConnector(Connector):
                         likes=_count(stats.get("likeCount")),
                         replies=_count(stats.get("commentCount")),
                         impressions=_count(stats.get("viewCount")),
+                        video_views=_count(stats.get("viewCount")),
                     )
                 )
         return metrics
