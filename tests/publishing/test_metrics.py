@@ -28,6 +28,9 @@ def test_metrics_are_collected_and_shown_on_the_post_page(client, tenants, accou
         variant = Variant.objects.get(post=post)
         first, last = PostMetricSnapshot.objects.filter(variant=variant).order_by("at")
     assert first.likes == 0 and last.likes > 0 and last.impressions > 0
+    # Saves are stored as the network gives them; a post without video has no views.
+    assert first.saves == 0 and last.saves is not None and last.saves <= last.likes
+    assert first.video_views is None and last.video_views is None
     code = variant.rendered_text.split("/l/")[1].split()[0]
     client.get(f"/l/{code}", HTTP_USER_AGENT="Mozilla/5.0")
     client.force_login(tenants.people["analyst"])

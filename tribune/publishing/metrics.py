@@ -52,6 +52,8 @@ def collect(now=None) -> int:  # type: ignore[no-untyped-def]
                     quotes=m.quotes,
                     impressions=m.impressions,
                     link_clicks=m.link_clicks,
+                    saves=m.saves,
+                    video_views=m.video_views,
                 )
                 for m in metrics
                 if m.remote_id in ids

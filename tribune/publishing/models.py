@@ -214,6 +214,9 @@ class PostMetricSnapshot(models.Model):
     quotes = models.PositiveIntegerField(null=True)
     impressions = models.PositiveIntegerField(null=True)
     link_clicks = models.PositiveIntegerField(null=True)  # the network's own count, if any
+    # None: the network does not give the number for this post (never an invented 0).
+    saves = models.PositiveIntegerField(null=True)
+    video_views = models.PositiveIntegerField(null=True)
 
     objects = BrandScopedManager()
 
