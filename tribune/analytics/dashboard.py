@@ -28,6 +28,7 @@ class Card:
     unit: str = ""
     change: float | None = None  # relative change in percent
     points: float | None = None  # change in percentage points (for rates)
+    hint: str = ""  # read when the value is unknown ("—")
 
     @property
     def up(self) -> bool | None:
@@ -41,6 +42,7 @@ class Table:
     title: str
     columns: list[tuple[str, str]]  # (row key, heading)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    hints: dict[str, str] = field(default_factory=dict)  # column: why a cell can be "—"
 
 
 def _card(key: str, label: str, now: Any, before: Any, unit: str = "", rate: bool = False) -> Card:
@@ -73,8 +75,17 @@ def cards(
         _card("clicks", _("Link clicks"), now.clicks, before.clicks),
         _card("ctr", _("Click-through rate"), now.ctr, before.ctr, "%", rate=True),
         _card("conversions", _("Conversions"), now.conversions, before.conversions),
+        _card("saves", _("Saves"), now.saves, before.saves),
+        _card("video_views", _("Video views"), now.video_views, before.video_views),
     ]
+    for card in result[-2:]:
+        card.hint = _("Not given by the networks of these accounts")
     return result, now, before
+
+
+def _optional_hints() -> dict[str, str]:
+    """Saves and video views read "—" where the network does not give them."""
+    return {key: _("Not given by this network") for key in ("saves", "video_views")}
 
 
 def account_table(brand: Brand, period: kpis.Period) -> Table:
@@ -93,7 +104,10 @@ def account_table(brand: Brand, period: kpis.Period) -> Table:
             ("clicks", _("Link clicks")),
             ("ctr", _("CTR (%)")),
             ("conversions", _("Conversions")),
+            ("saves", _("Saves")),
+            ("video_views", _("Video views")),
         ],
+        hints=_optional_hints(),
     )
     by_account = kpis.totals_by_account(brand, period)
     for account in SocialAccount.objects.filter(brand=brand):
@@ -112,6 +126,8 @@ def account_table(brand: Brand, period: kpis.Period) -> Table:
                 "clicks": t.clicks,
                 "ctr": _round(t.ctr),
                 "conversions": t.conversions,
+                "saves": t.saves,
+                "video_views": t.video_views,
             }
         )
     return table
@@ -148,7 +164,10 @@ def top_posts(
             ("engagement_rate", _("Engagement rate (%)")),
             ("clicks", _("Link clicks")),
             ("conversions", _("Conversions")),
+            ("saves", _("Saves")),
+            ("video_views", _("Video views")),
         ],
+        hints=_optional_hints(),
     )
     for t in best:
         post = t.variant.post
@@ -165,6 +184,8 @@ def top_posts(
                 "engagement_rate": _round(kpis.engagement_rate(t.engagement, t.impressions)),
                 "clicks": t.clicks,
                 "conversions": t.conversions,
+                "saves": t.saves,
+                "video_views": t.video_views,
             }
         )
     return table

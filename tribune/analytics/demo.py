@@ -18,6 +18,7 @@ from tribune.analytics.models import Competitor, Conversion, ConversionGoal, Rep
 from tribune.analytics.reports import SECTION_KEYS
 from tribune.core.scope import brand_scope
 from tribune.networks.sandbox import simulator
+from tribune.networks.sandbox.connector import simulated_saves, simulated_video_views
 from tribune.networks.sandbox.models import Post as NetworkPost
 from tribune.publishing.models import (
     LinkClick,
@@ -65,6 +66,7 @@ def _history(brand: Brand, now: datetime) -> None:
             continue
         if remote is None:
             continue
+        saves, views = simulated_saves(remote), simulated_video_views(remote)
         rows, at = [], variant.published_at + timedelta(hours=2)
         while at < now:
             share = 1 - math.exp(-(at - variant.published_at).total_seconds() / 3600 / 20)
@@ -79,6 +81,8 @@ def _history(brand: Brand, now: datetime) -> None:
                     quotes=round(remote.quotes * share),
                     impressions=round(max(remote.impressions, 1) * share),
                     link_clicks=round(remote.link_clicks * share),
+                    saves=round(saves * share),
+                    video_views=None if views is None else round(views * share),
                 )
             )
             at += timedelta(days=1)

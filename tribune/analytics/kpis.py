@@ -2,7 +2,10 @@
 
 Definitions (also in docs/analytics.md):
 
-- engagement = likes + replies + reposts + quotes *received* in the period;
+- engagement = likes + replies + reposts + quotes *received* in the period (saves and
+  video views are shown beside it, not added to it: not every network gives them);
+- saves, video views = growth received in the period where the networks report them;
+  None (never 0) when none of the accounts' posts reported them;
 - engagement rate = interactions of posts whose network reports impressions ÷ impressions
   received in the period × 100 (None when no impression was reported);
 - CTR = tracked-link clicks (bots excluded) ÷ impressions × 100;
@@ -115,6 +118,8 @@ class Totals:
     network_clicks: int = 0
     conversions: int = 0
     conversion_value: Decimal = Decimal("0")
+    saves: int | None = None  # None: not given by the networks of these accounts
+    video_views: int | None = None
     followers: int | None = None  # end of the period
     followers_before: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -154,6 +159,8 @@ SUMMED = (
     "network_clicks",
     "conversions",
     "conversion_value",
+    "saves",
+    "video_views",
 )
 
 

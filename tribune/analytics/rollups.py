@@ -27,6 +27,9 @@ from tribune.publishing.models import LinkClick, PostMetricSnapshot, PostStatus,
 
 CHUNK = 50_000
 ENGAGEMENT = ("likes", "replies", "reposts", "quotes")
+# Counters some networks do not give (None, never 0, where no snapshot reported them);
+# not part of engagement (docs/analytics.md).
+OPTIONAL = ("saves", "video_views")
 SUM_FIELDS = (
     "posts",
     *ENGAGEMENT,
@@ -36,6 +39,7 @@ SUM_FIELDS = (
     "clicks",
     "conversions",
     "conversion_value",
+    *OPTIONAL,
 )
 
 Key = tuple[int, int | None, date]  # brand, account (None: no account), local day
@@ -76,6 +80,11 @@ class _Batch:
         if amount:
             self.add[key][field] += amount
 
+    def report(self, key: Key, field: str, amount: int) -> None:
+        """Like ``bump`` for an optional counter, but a reported 0 counts: the day's
+        figure becomes known (0) instead of staying None."""
+        self.add[key][field] += amount
+
     def follower(self, key: Key, at: datetime, value: int) -> None:
         seen = self.followers.get(key)
         if seen is None or at >= seen[0]:
@@ -102,7 +111,7 @@ class _Batch:
             else:
                 changed.append(row)
             for field, amount in self.add.get(key, {}).items():
-                setattr(row, field, getattr(row, field) + amount)
+                setattr(row, field, (getattr(row, field) or 0) + amount)
             if key in self.posts:
                 row.posts = self.posts[key]
             if key in self.followers:
@@ -154,13 +163,15 @@ def _fold_snapshots(state: RollupState, zones: _Zones, batch: _Batch) -> int:
     rows = list(
         PostMetricSnapshot.objects.filter(id__gt=state.snapshot_id)
         .order_by("id")
-        .values_list("id", "variant_id", "at", *ENGAGEMENT, "impressions", "link_clicks")[:CHUNK]
+        .values_list(
+            "id", "variant_id", "at", *ENGAGEMENT, "impressions", "link_clicks", *OPTIONAL
+        )[:CHUNK]
     )
     if not rows:
         return 0
     totals = _totals_for(r[1] for r in rows)
     for row in sorted(rows, key=lambda r: (r[1], r[2], r[0])):
-        _sid, vid, at, likes, replies, reposts, quotes, impressions, link_clicks = row
+        _sid, vid, at, likes, replies, reposts, quotes, impressions, link_clicks, *optional = row
         total = totals.get(vid)
         if total is None or (total.at is not None and at < total.at):
             continue  # variant gone, or an older observation arriving late
@@ -182,9 +193,14 @@ def _fold_snapshots(state: RollupState, zones: _Zones, batch: _Batch) -> int:
         if link_clicks is not None:
             batch.bump(key, "network_clicks", link_clicks - (total.link_clicks or 0))
             total.link_clicks = link_clicks
+        for field, value in zip(OPTIONAL, optional, strict=True):
+            if value is not None:
+                batch.report(key, field, value - (getattr(total, field) or 0))
+                setattr(total, field, value)
         total.at = at
     _save_totals(
-        totals.values(), [*ENGAGEMENT, "impressions", "link_clicks", "rated_engagement", "at"]
+        totals.values(),
+        [*ENGAGEMENT, "impressions", "link_clicks", *OPTIONAL, "rated_engagement", "at"],
     )
     state.snapshot_id = rows[-1][0]
     return len(rows)

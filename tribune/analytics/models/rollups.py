@@ -38,6 +38,10 @@ class DailyMetric(models.Model):
     impressions = models.BigIntegerField(default=0)
     rated_engagement = models.IntegerField(default=0)
     network_clicks = models.IntegerField(default=0)  # the network's own link-click count
+    # Growth of saves / video views; None when no snapshot of the day reported them
+    # (the account's network does not give them), 0 when reported without change.
+    saves = models.IntegerField(null=True)
+    video_views = models.BigIntegerField(null=True)
     clicks = models.IntegerField(default=0)  # Tribune's tracked links, bots excluded
     conversions = models.IntegerField(default=0)
     conversion_value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
@@ -80,6 +84,8 @@ class PostTotals(models.Model):
     quotes = models.IntegerField(default=0)
     impressions = models.IntegerField(null=True)
     link_clicks = models.IntegerField(null=True)
+    saves = models.IntegerField(null=True)  # None: the network never reported it
+    video_views = models.BigIntegerField(null=True)
     rated_engagement = models.IntegerField(default=0)  # part counted with impressions known
     clicks = models.IntegerField(default=0)  # tracked-link clicks, bots excluded
     conversions = models.IntegerField(default=0)

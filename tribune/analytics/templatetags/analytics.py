@@ -100,8 +100,15 @@ def table_rows(table: Any) -> SafeString:
         return mark_safe(  # noqa: S308 - escaped text
             f'<tr><td colspan="{len(keys)}">{escape(_("No data for this period."))}</td></tr>'
         )
+    hints = getattr(table, "hints", None) or {}
+    unknown = {key: f'<td title="{escape(hint)}">—</td>' for key, hint in hints.items()}
     out = []
     for row in table.rows:
-        cells = "".join(f"<td>{escape(fmt(row.get(key)))}</td>" for key in keys)
+        cells = "".join(
+            unknown[key]
+            if key in unknown and row.get(key) is None
+            else f"<td>{escape(fmt(row.get(key)))}</td>"
+            for key in keys
+        )
         out.append(f"<tr>{cells}</tr>")
     return mark_safe("".join(out))  # noqa: S308 - every cell is escaped
