@@ -74,6 +74,8 @@ MIDDLEWARE = [
 ROOT_URLCONF = "tribune.urls"
 WSGI_APPLICATION = "tribune.wsgi.application"
 
+FORM_RENDERER = "tribune.core.forms_renderer.FastFormRenderer"
+
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
