@@ -98,7 +98,9 @@ def brand_view(need: Cap | str = Cap.VIEW) -> Callable[[Callable[..., HttpRespon
             access = access_brand_by_slug(request.user, brand_slug, need)  # type: ignore[arg-type]
             request.access = access  # type: ignore[attr-defined]
             request.brand = access.brand  # type: ignore[attr-defined]
-            request.session["brand"] = access.brand.slug
+            if request.session.get("brand") != access.brand.slug:
+                # written only when it changes: saving the session is a database write
+                request.session["brand"] = access.brand.slug
             with brand_scope(access.brand):
                 return view(request, *args, **kwargs)
 

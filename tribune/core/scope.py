@@ -85,7 +85,21 @@ class BrandScopedManager(models.Manager):
             raise ScopeError(
                 f"{self.model.__name__} is brand data: query it inside brand_scope() or unscoped()."
             )
-        qs = super().get_queryset()
         if scope.brand_ids is None:
-            return qs
-        return qs.filter(**{f"{self.brand_field}__in": scope.brand_ids})
+            return super().get_queryset()
+        # Building the brand filter (field lookups, joins) costs far more than copying a
+        # queryset that has it: prefetches and related managers ask for one per row, so the
+        # filtered base is kept per model, database and set of brands, and copied.
+        key = (self.model, self._db, self.brand_field, scope.brand_ids)
+        base = _scoped_bases.get(key)
+        if base is None:
+            if len(_scoped_bases) >= _SCOPED_BASES_MAX:
+                _scoped_bases.clear()
+            base = super().get_queryset().filter(**{f"{self.brand_field}__in": scope.brand_ids})
+            _scoped_bases[key] = base
+        return base.all()  # a copy: the kept one is never evaluated
+
+
+# (model, database alias, brand lookup, brand ids) -> the unevaluated filtered queryset
+_scoped_bases: dict[tuple[Any, ...], models.QuerySet] = {}
+_SCOPED_BASES_MAX = 2048

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from tribune.core.env import env_int, env_str
 
@@ -16,9 +20,17 @@ def poll_seconds() -> int:
     return _setting("TRIBUNE_INBOX_POLL_SECONDS", 60)
 
 
+@functools.cache
 def vip_followers() -> int:
-    """An author with at least this many followers is a VIP (filter, rules)."""
+    """An author with at least this many followers is a VIP (filter, rules). Read once per
+    process: every row of the queue asks (forgotten when a test changes the setting)."""
     return _setting("TRIBUNE_INBOX_VIP_FOLLOWERS", 10_000)
+
+
+@receiver(setting_changed)
+def _forget(setting: str, **_kwargs: object) -> None:
+    if setting == "TRIBUNE_INBOX_VIP_FOLLOWERS":
+        vip_followers.cache_clear()
 
 
 def presence_ttl() -> int:

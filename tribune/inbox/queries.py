@@ -82,7 +82,10 @@ def queue(filters: QueueFilters, user_id: int) -> QuerySet[Thread]:
         qs = qs.filter(sla_due_at__lt=timezone.now())
     if filters.before:
         moment, pk = filters.before
-        qs = qs.filter(Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk))
+        qs = qs.filter(
+            Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk),
+            last_activity_at__lte=moment,  # redundant, so the index range starts there
+        )
     return qs.order_by("-last_activity_at", "-id")
 
 
@@ -91,7 +94,11 @@ def page(
 ) -> tuple[list[Thread], str]:
     """One page of the queue with what the list shows, and the cursor of the next page."""
     rows = list(
-        queue(filters, user_id).select_related("account", "assignee", "author", "brand")[: size + 1]
+        queue(filters, user_id)
+        .select_related("account", "assignee", "author", "brand")
+        # the account's credentials are encrypted: decrypting them for every row of a list
+        # that never shows them was a tenth of the page's time
+        .defer("account__credentials")[: size + 1]
     )
     more = len(rows) > size
     rows = rows[:size]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import prefetch_related_objects
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -49,7 +49,8 @@ def _page(request: AuthedRequest, brands: list) -> dict[str, Any]:
     form = QueueFilterForm(request.GET or None, brands=brands)
     filters = form.filters()
     rows, cursor = queries.page(filters, request.user.pk)
-    prefetch_related_objects(rows, "tags")
+    # to_attr: one list per row, without building a related manager and queryset per row
+    prefetch_related_objects(rows, Prefetch("tags", to_attr="tag_list"))
     qs = filter_querystring(request.GET)
     return {
         "form": form,

@@ -17,6 +17,7 @@ from tribune.core.http import AuthedRequest
 from tribune.inbox import queries
 from tribune.inbox.forms import QueueFilterForm
 from tribune.inbox.models import Message, Note, ResponseRecord, SavedReply, Tag, Thread
+from tribune.inbox.queries import QueueFilters
 from tribune.inbox.services import presence
 from tribune.inbox.services.message_actions import states
 from tribune.inbox.services.replies import (
@@ -27,31 +28,41 @@ from tribune.inbox.services.replies import (
 )
 from tribune.inbox.services.triage import assignable_people
 from tribune.inbox.views.common import get_in_scope, inbox_view, tabs_context
-from tribune.inbox.views.queue import filter_querystring
+from tribune.inbox.views.queue import FILTER_KEYS, filter_querystring
 
 
 def load_thread(thread_id: Any) -> Thread:
     thread = get_in_scope(Thread, thread_id)
     return Thread.objects.select_related(
-        "account__brand", "author", "assignee", "variant__post"
+        "account__brand", "brand", "author", "assignee", "variant__post"
     ).get(pk=thread.pk)
 
 
 def thread_url(thread: Thread, qs: str = "") -> str:
-    url = reverse("inbox:thread", args=[thread.account.brand.slug, thread.pk])
+    url = reverse("inbox:thread", args=[thread.brand.slug, thread.pk])
     return f"{url}?{qs}" if qs else url
 
 
 def neighbours(request: AuthedRequest, thread: Thread) -> tuple[Thread | None, Thread | None]:
     """The newer and the older thread of the queue the person came from (j / k)."""
-    filters = QueueFilterForm(request.GET or None, brands=[request.brand]).filters()
+    if any(request.GET.get(key) for key in FILTER_KEYS):
+        filters = QueueFilterForm(request.GET, brands=[request.brand]).filters()
+    else:  # the plain queue: no need to load the filter form's choices
+        filters = QueueFilters()
     moment, pk = thread.last_activity_at, thread.pk
-    base = queries.queue(filters, request.user.pk)
+    # Only what the links need: the id and the brand's slug.
+    base = queries.queue(filters, request.user.pk).select_related("brand").only("id", "brand__slug")
+    # The redundant bound on the time lets PostgreSQL walk the (status, time) index from
+    # the current thread instead of filtering the whole queue with the OR.
     older = base.filter(
-        Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk)
+        Q(last_activity_at__lt=moment) | Q(last_activity_at=moment, id__lt=pk),
+        last_activity_at__lte=moment,
     ).first()
     newer = (
-        base.filter(Q(last_activity_at__gt=moment) | Q(last_activity_at=moment, id__gt=pk))
+        base.filter(
+            Q(last_activity_at__gt=moment) | Q(last_activity_at=moment, id__gt=pk),
+            last_activity_at__gte=moment,
+        )
         .order_by("last_activity_at", "id")
         .first()
     )
