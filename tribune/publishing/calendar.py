@@ -6,6 +6,7 @@ import calendar as pycal
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,10 +15,10 @@ from django.views.decorators.http import require_POST
 
 from tribune.accounts.access import brand_view, brands_for_user
 from tribune.accounts.roles import Cap
-from tribune.core.http import AuthedRequest
+from tribune.core.http import AuthedRequest, id_url
 from tribune.core.scope import brand_scope
 from tribune.publishing import workflow
-from tribune.publishing.models import Post, PostStatus
+from tribune.publishing.models import Post, PostStatus, Variant
 from tribune.publishing.recurrence import local_to_utc
 
 
@@ -79,7 +80,22 @@ def calendar_view(request: AuthedRequest) -> HttpResponse:
     posts = _filtered(
         request, Post.objects.filter(brand=request.brand, scheduled_at__gte=lo, scheduled_at__lt=hi)
     )
-    posts = list(posts.prefetch_related("variants__account").order_by("scheduled_at"))
+    posts = posts.order_by("scheduled_at")
+    if view == "list":  # only the list names each post's accounts
+        posts = posts.prefetch_related(
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.select_related("account").defer("account__credentials"),
+            )
+        )
+    posts = list(posts)
+    post_url = id_url("publishing:post", request.brand.slug)
+    move_url = id_url("publishing:move", request.brand.slug)
+    labels = dict(PostStatus.choices)
+    for post in posts:  # worked out here once rather than by a template tag per chip
+        post.url = post_url(post.pk)  # type: ignore[attr-defined]
+        post.move_url = move_url(post.pk)  # type: ignore[attr-defined]
+        post.status_label = labels.get(post.status, post.status)  # type: ignore[attr-defined]
     unscheduled = Post.objects.filter(brand=request.brand, scheduled_at__isnull=True).exclude(
         status=PostStatus.PUBLISHED
     )[:50]

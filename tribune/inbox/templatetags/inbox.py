@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import escape, format_html
@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from tribune.core.http import id_url
 from tribune.inbox.models import ThreadStatus
 from tribune.inbox.services.stats import duration as _duration
 from tribune.networks.registry import network_choices
@@ -80,7 +81,7 @@ def queue_rows(
         **{f"status:{k}": str(v) for k, v in ThreadStatus.choices},
         **{f"network:{k}": str(v) for k, v in network_choices()},
     }
-    links: dict[str, tuple[str, str]] = {}  # brand slug -> the thread URL around its id
+    links: dict[str, Callable[[int], str]] = {}  # brand slug -> the thread URL of an id
     when = get_format("SHORT_DATETIME_FORMAT")
     out = [
         _queue_row(t, words, labels, links, when, qs, show_brand=show_brand, bulk=bulk)
@@ -93,7 +94,7 @@ def _queue_row(
     t: Any,
     words: dict[str, str],
     labels: dict[str, str],
-    links: dict[str, tuple[str, str]],
+    links: dict[str, Callable[[int], str]],
     when: str,
     qs: str,
     *,
@@ -103,10 +104,8 @@ def _queue_row(
     e = escape
     slug = t.brand.slug
     if slug not in links:
-        head, _sep, tail = reverse("inbox:thread", args=[slug, 0]).rpartition("/0/")
-        links[slug] = (head + "/", "/" + tail)
-    head, tail = links[slug]
-    url = f"{head}{t.pk}{tail}" + (f"?{qs}" if qs else "")
+        links[slug] = id_url("inbox:thread", slug)
+    url = links[slug](t.pk) + (f"?{qs}" if qs else "")
     account, author = t.account, t.author
     parts = [
         f'<tr data-thread="{t.pk}" class="{"late" if t.is_late else ""}" data-testid="thread-row">'
