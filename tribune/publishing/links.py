@@ -9,8 +9,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from django.conf import settings
 from django.core import signing
 from django.db import connection, transaction
-from django.db.models import F
-from django.http import HttpRequest
+from django.db.models import F, Field
 from django.utils import timezone
 
 from tribune.publishing.models import LinkClick, TrackedLink, Variant
@@ -109,14 +108,23 @@ def with_click_id(url: str, click: LinkClick) -> str:
     return urlunsplit(parts._replace(query=urlencode(query)))
 
 
-def record_click(link: TrackedLink, request: HttpRequest) -> LinkClick:
-    referrer = urlsplit(request.META.get("HTTP_REFERER", "")).hostname or ""
-    agent = agent_class(request.META.get("HTTP_USER_AGENT", ""))
+def referrer_host(referrer: str) -> str:
+    """The host of a ``Referer`` header, the only part kept (empty when absent or malformed)."""
+    try:
+        return (urlsplit(referrer).hostname or "")[:200]
+    except ValueError:  # e.g. an unclosed IPv6 bracket: not worth a 500 on a redirect
+        return ""
+
+
+def record_click(link: TrackedLink, referrer: str = "", user_agent: str = "") -> LinkClick:
+    """Log one click on ``link`` (``referrer``/``user_agent``: the raw request headers)
+    and count it unless it comes from a bot."""
+    agent = agent_class(user_agent)
     click = LinkClick.objects.create(
         link=link,
         brand_id=link.brand_id,
         at=timezone.now(),
-        referrer_host=referrer[:200],
+        referrer_host=referrer_host(referrer),
         agent=agent,
     )
     if agent != "bot":
@@ -132,38 +140,56 @@ _FOLLOW_SQL = (
     "WHERE id = (SELECT id FROM link) AND %s RETURNING id) "
     "SELECT link.target_url, click.id, click.link_id, click.brand_id FROM link, click"
 )
+_follow_statement: tuple[str, list[Field]] | None = None
 
 
-def follow(code: str, request: HttpRequest) -> tuple[str, LinkClick] | None:
+def _follow_sql() -> tuple[str, list[Field]]:
+    """The PostgreSQL statement of :func:`follow` and the LinkClick fields it fills, built
+    once per process from the models (only quoted table/column names go into the text)."""
+    global _follow_statement
+    if _follow_statement is None:
+        fields = [
+            field
+            for field in LinkClick._meta.concrete_fields
+            if not field.primary_key and field.name not in ("link", "brand")
+        ]
+        quote = connection.ops.quote_name
+        sql = (
+            _FOLLOW_SQL.replace("{links}", quote(TrackedLink._meta.db_table))
+            .replace("{clicks}", quote(LinkClick._meta.db_table))
+            .replace("{columns}", ", ".join(quote(str(f.column)) for f in fields))
+            .replace("{values}", ", ".join(["%s"] * len(fields)))
+        )
+        _follow_statement = (sql, fields)
+    return _follow_statement
+
+
+def follow(code: str, referrer: str = "", user_agent: str = "") -> tuple[str, LinkClick] | None:
     """The redirect's work in one go: find the link, record the click, count it (not
-    for bots). On PostgreSQL this is one statement (data-modifying CTEs) — one round trip
-    and one commit per click, the hot path of ``/l/<code>``; elsewhere three statements
-    in one transaction. Returns ``(target_url, click)`` or None for an unknown code."""
-    referrer = (urlsplit(request.META.get("HTTP_REFERER", "")).hostname or "")[:200]
-    agent = agent_class(request.META.get("HTTP_USER_AGENT", ""))
-    now = timezone.now()
+    for bots). ``referrer`` and ``user_agent`` are the raw ``Referer`` and ``User-Agent``
+    headers; both the Django view and the WSGI fast path (:mod:`fastlink`) call this.
+
+    On PostgreSQL this is one statement (data-modifying CTEs) — one round trip and one
+    commit per click, the hot path of ``/l/<code>``; elsewhere three statements in one
+    transaction. Returns ``(target_url, click)`` or None for an unknown code."""
     if connection.vendor != "postgresql":
         with transaction.atomic():
             link = TrackedLink.objects.filter(code=code).only("id", "brand_id", "target_url")
             found = link.first()
             if found is None:
                 return None
-            return found.target_url, record_click(found, request)
-    values = {"at": now, "referrer_host": referrer, "agent": agent}
-    columns, params = [], []
-    for field in LinkClick._meta.concrete_fields:
-        if field.primary_key or field.name in ("link", "brand"):
-            continue
-        columns.append(connection.ops.quote_name(str(field.column)))
-        value = values[field.name] if field.name in values else field.get_default()
-        params.append(field.get_db_prep_save(value, connection))
-    # Only quoted table/column names from the models go into the text; values are params.
-    sql = (
-        _FOLLOW_SQL.replace("{links}", connection.ops.quote_name(TrackedLink._meta.db_table))
-        .replace("{clicks}", connection.ops.quote_name(LinkClick._meta.db_table))
-        .replace("{columns}", ", ".join(columns))
-        .replace("{values}", ", ".join(["%s"] * len(params)))
-    )
+            return found.target_url, record_click(found, referrer, user_agent)
+    host = referrer_host(referrer)
+    agent = agent_class(user_agent)
+    now = timezone.now()
+    values = {"at": now, "referrer_host": host, "agent": agent}
+    sql, fields = _follow_sql()
+    params = [
+        field.get_db_prep_save(
+            values[field.name] if field.name in values else field.get_default(), connection
+        )
+        for field in fields
+    ]
     with connection.cursor() as cursor:
         cursor.execute(sql, [code, *params, agent != "bot"])
         row = cursor.fetchone()
@@ -175,6 +201,6 @@ def follow(code: str, request: HttpRequest) -> tuple[str, LinkClick] | None:
         link_id=link_id,
         brand_id=brand_id,
         at=now,
-        referrer_host=referrer,
+        referrer_host=host,
         agent=agent,
     )

@@ -248,7 +248,11 @@ def post_action(request: AuthedRequest, post_id: int, action: str) -> HttpRespon
 def follow_link(request: HttpRequest, code: str) -> HttpResponse:
     """``/l/<code>``: count the click, then redirect to the target with its UTM tags."""
     with unscoped():
-        found = links.follow(code, request)
+        found = links.follow(
+            code,
+            referrer=request.META.get("HTTP_REFERER", ""),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
     if found is None:
         raise Http404("Unknown link.")
     target_url, click = found
