@@ -169,8 +169,48 @@ def test_account_and_post_metrics(fake_graph):
     assert (busy.likes, busy.replies, busy.reposts, busy.impressions) == (42, 3, 4, 1873)
     assert (quiet.likes, quiet.replies, quiet.reposts, quiet.impressions) == (0, 0, 0, None)
     assert busy.quotes is None and busy.link_clicks is None
-    # Page posts give no saves; video views are not read (see docs/networks/facebook.md).
+    # Page posts give no saves, and a post that is not a video has no video views.
     assert (busy.saves, busy.video_views, quiet.saves, quiet.video_views) == (None,) * 4
+
+
+VIDEO = "10153231379946729"  # a Video node: published through /{page}/videos
+
+
+def test_video_metrics_are_read_apart_with_their_views(fake_graph):
+    asked = []
+
+    def by_fields(request):
+        fields = params(request)["fields"]
+        asked.append((params(request)["ids"], fields))
+        if "video_insights" in fields:
+            return load("fb_video_insights.json")
+        if "insights" in fields:
+            return load("fb_post_insights.json")
+        if "shares" in fields:
+            return load("fb_post_counts.json")
+        return load("fb_video_counts.json")
+
+    fake_graph.routes["GET /"] = by_fields
+    refs = [RemoteRef(VIDEO), RemoteRef(f"{PAGE}_823456789012398")]
+    by_id = {m.remote_id: m for m in connector(fake_graph).fetch_post_metrics(refs)}
+    video = by_id[VIDEO]
+    assert (video.likes, video.replies, video.video_views) == (64, 9, 2417)
+    # No shares field on a Video node, no post impressions, no saves: unknown.
+    assert (video.reposts, video.impressions, video.saves) == (None, None, None)
+    assert by_id[f"{PAGE}_823456789012398"].impressions == 1873
+    # The Video node is never asked for ``shares`` (that would fail the whole batch).
+    assert all(VIDEO not in ids or "shares" not in fields for ids, fields in asked)
+
+
+def test_video_views_refused_leave_them_unknown(fake_graph):
+    def by_fields(request):
+        if "video_insights" in params(request)["fields"]:
+            return error("permission", 403)
+        return httpx.Response(200, json=load("fb_video_counts.json"))
+
+    fake_graph.routes["GET /"] = by_fields
+    (video,) = connector(fake_graph).fetch_post_metrics([RemoteRef(VIDEO)])
+    assert video.likes == 64 and video.video_views is None
 
 
 def test_post_metrics_without_insights_permission(fake_graph):

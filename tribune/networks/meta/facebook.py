@@ -201,17 +201,19 @@ class FacebookPageConnector(Connector):
     def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
         """Reactions, comments and shares for posts that still exist; impressions from
         ``post_impressions`` insights where Meta still gives them (Meta has been retiring
-        Page insights metrics since 2024; a refused metric leaves ``impressions`` None)."""
+        Page insights metrics since 2024; a refused metric leaves ``impressions`` None).
+
+        A video is published as a Video node (its id has no ``{page}_`` prefix), which has
+        no ``shares`` field: asking for it would fail the whole batch. Videos are read on
+        their own: reactions, comments, and ``total_video_views`` from their
+        ``video_insights`` as video views; no saves anywhere (the API does not count them)."""
         ids = [ref.remote_id for ref in refs]
+        videos = [i for i in ids if "_" not in i]
+        posts = [i for i in ids if "_" in i]
         metrics = []
-        for start in range(0, len(ids), 50):  # ?ids= takes at most 50 ids
-            batch = ",".join(ids[start : start + 50])
-            counts = self.graph.get(
-                "",
-                ids=batch,
-                fields="reactions.summary(total_count).limit(0),"
-                "comments.summary(total_count).limit(0),shares",
-            )
+        for start in range(0, len(posts), 50):  # ?ids= takes at most 50 ids
+            batch = ",".join(posts[start : start + 50])
+            counts = self.graph.get("", ids=batch, fields=f"{INTERACTIONS},shares")
             views = self._impressions(batch)
             now = datetime.now(UTC)
             for post_id, post in counts.items():
@@ -225,20 +227,60 @@ class FacebookPageConnector(Connector):
                         impressions=views.get(post_id),
                     )
                 )
+        for start in range(0, len(videos), 50):
+            batch = ",".join(videos[start : start + 50])
+            counts = self.graph.get("", ids=batch, fields=INTERACTIONS)
+            plays = self._video_views(batch)
+            now = datetime.now(UTC)
+            for video_id, video in counts.items():
+                metrics.append(
+                    PostMetrics(
+                        remote_id=video_id,
+                        at=now,
+                        likes=_total(video, "reactions"),
+                        replies=_total(video, "comments"),
+                        video_views=plays.get(video_id),
+                    )
+                )
         return metrics
+
+    def _video_views(self, batch: str) -> dict[str, int]:
+        """``total_video_views``: plays of 3 seconds or more (or nearly the whole video
+        when shorter). A refused metric leaves the videos' views None."""
+        try:
+            answer = self.graph.get(
+                "", ids=batch, fields="video_insights.metric(total_video_views)"
+            )
+        except Rejected:
+            return {}
+        return {
+            video_id: value
+            for video_id, video in answer.items()
+            if (value := _insight(video, "video_insights", "total_video_views")) is not None
+        }
 
     def _impressions(self, batch: str) -> dict[str, int]:
         try:
             answer = self.graph.get("", ids=batch, fields="insights.metric(post_impressions)")
         except Rejected:  # deprecated metric or missing read_insights permission
             return {}
-        found = {}
-        for post_id, post in answer.items():
-            for metric in (post.get("insights") or {}).get("data") or []:
-                values = metric.get("values") or [{}]
-                if metric.get("name") == "post_impressions" and "value" in values[-1]:
-                    found[post_id] = int(values[-1]["value"])
-        return found
+        return {
+            post_id: value
+            for post_id, post in answer.items()
+            if (value := _insight(post, "insights", "post_impressions")) is not None
+        }
+
+
+INTERACTIONS = "reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)"
+
+
+def _insight(node: dict[str, Any], edge: str, name: str) -> int | None:
+    """The latest value of one insights metric of a node, None when absent."""
+    for metric in (node.get(edge) or {}).get("data") or []:
+        values = metric.get("values") or [{}]
+        if metric.get("name") == name and "value" in values[-1]:
+            return int(values[-1]["value"])
+    return None
 
 
 def _file(item: MediaItem) -> tuple[str, bytes, str]:
