@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import pytest
 from django.core import signals
@@ -267,3 +267,24 @@ def test_request_signals_bracket_the_redirect(link):
         signals.request_finished.disconnect(finished)
     assert events == ["started", "answered", "finished"]
     assert len(_clicks()) == 1
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://shop.example/p",
+        "https://shop.example/p?utm_source=x&utm_medium=social",
+        "https://shop.example/p?a=&b=1&a=2#top",
+        "https://shop.example/p?tclid=old&q=caf%C3%A9+cr%C3%A8me",
+        "http://shop.example:8080/?q=a%2Fb&empty",
+    ],
+)
+def test_click_id_is_appended_as_before(target):
+    """with_click_id caches the parsed target: same URL as re-encoding it every time."""
+    click = LinkClick(pk=123456)
+    parts = urlsplit(target)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "tclid"]
+    query.append(("tclid", links.click_id(click)))
+    expected = urlunsplit(parts._replace(query=urlencode(query)))
+    assert links.with_click_id(target, click) == expected
+    assert links.with_click_id(target, click) == expected  # from the cache
