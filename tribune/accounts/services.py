@@ -202,6 +202,9 @@ def do_create_api_token(
     return token, raw
 
 
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
 def authenticate_api_token(raw: str) -> ApiToken | None:
     token = (
         ApiToken.objects.select_related("user")
@@ -209,7 +212,12 @@ def authenticate_api_token(raw: str) -> ApiToken | None:
         .first()
     )
     if token is not None:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        now = timezone.now()
+        # "Last used" to the minute: a client calling many times a second should not
+        # turn every read into a write of the token's row.
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
     return token
 
 

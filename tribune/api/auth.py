@@ -8,8 +8,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import connection
 from django.http import HttpRequest
 from ninja.security import HttpBearer
 
@@ -50,17 +49,7 @@ def check_rate(token: ApiToken, request: HttpRequest | None = None) -> None:
     limit = int(getattr(settings, "TRIBUNE_API_RATE_LIMIT", 600))
     now = clock()
     window = int(now // WINDOW_SECONDS)
-    with transaction.atomic():
-        updated = RateWindow.objects.filter(token=token, window=window).update(count=F("count") + 1)
-        if not updated:
-            try:
-                with transaction.atomic():
-                    RateWindow.objects.create(token=token, window=window, count=1)
-            except IntegrityError:  # another process created it meanwhile
-                RateWindow.objects.filter(token=token, window=window).update(count=F("count") + 1)
-        count = RateWindow.objects.filter(token=token, window=window).values_list(
-            "count", flat=True
-        )[0]
+    count = _count_request(token.pk, window)
     reset = max(1, int((window + 1) * WINDOW_SECONDS - now + 0.999))
     if request is not None:
         request.rate_limit = (limit, max(0, limit - count), reset)  # type: ignore[attr-defined]
@@ -73,6 +62,26 @@ def check_rate(token: ApiToken, request: HttpRequest | None = None) -> None:
             {"limit": limit, "retry_after": retry},
             headers={"Retry-After": str(retry)},
         )
+
+
+def _count_request(token_id: int, window: int) -> int:
+    """One more request in the token's window, and the window's total: a single upsert
+    (PostgreSQL and SQLite both have ``ON CONFLICT … DO UPDATE … RETURNING``), so
+    concurrent requests never lose a count and each costs one statement."""
+    table = connection.ops.quote_name(RateWindow._meta.db_table)
+    token_col, window_col, count_col = (
+        connection.ops.quote_name(column) for column in ("token_id", "window", "count")
+    )
+    # Only quoted names from the model go into the text; the values are parameters.
+    sql = (
+        f"INSERT INTO {table} ({token_col}, {window_col}, {count_col}) VALUES (%s, %s, 1) "  # noqa: S608
+        f"ON CONFLICT ({token_col}, {window_col}) "
+        f"DO UPDATE SET {count_col} = {table}.{count_col} + 1 RETURNING {count_col}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [token_id, window])
+        row = cursor.fetchone()
+    return int(row[0])
 
 
 def api_token(request: HttpRequest) -> ApiToken:
