@@ -1,5 +1,6 @@
 """Numbers: account audience over time and per-post engagement."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db.models import Count, Q
@@ -31,6 +32,21 @@ class AccountMetrics(Schema):
     points: list[AccountPoint]
 
 
+# None is "the network does not give this number", never 0 (docs/analytics.md).
+SAVES = "Bookmarks / saves of the post; null when its network does not give them"
+VIDEO_VIEWS = (
+    "Plays of the post's video; null when its network does not give them or the post has no video"
+)
+SAVES_TOTAL = (
+    "Saves summed over the posts published in the period (latest numbers); null when none "
+    "of their networks gives them"
+)
+VIDEO_VIEWS_TOTAL = (
+    "Video views summed over the posts published in the period (latest numbers); null when "
+    "none of their networks gives them"
+)
+
+
 class Summary(Schema):
     days: int
     since: datetime
@@ -40,6 +56,8 @@ class Summary(Schema):
     replies: int
     reposts: int
     impressions: int
+    saves: int | None = Field(description=SAVES_TOTAL)
+    video_views: int | None = Field(description=VIDEO_VIEWS_TOTAL)
     link_clicks: int
     inbox_received: int
     inbox_answered: int
@@ -52,11 +70,25 @@ class MetricsOut(Schema):
     accounts: list[AccountMetrics]
 
 
+class MetricPoint(Schema):
+    """One snapshot of a published variant's numbers; null: not given by the network."""
+
+    at: datetime
+    likes: int | None
+    replies: int | None
+    reposts: int | None
+    quotes: int | None
+    impressions: int | None
+    link_clicks: int | None
+    saves: int | None = Field(description=SAVES)
+    video_views: int | None = Field(description=VIDEO_VIEWS)
+
+
 class VariantMetrics(Schema):
     variant_id: int
     account_id: int
     network: str
-    points: list[dict[str, int | None | str]]
+    points: list[MetricPoint]
 
 
 class PostMetricsOut(Schema):
@@ -66,6 +98,12 @@ class PostMetricsOut(Schema):
 
 class MetricsParams(In):
     days: int = Field(30, ge=1, le=366)
+
+
+def _known_sum(snapshots: Iterable[PostMetricSnapshot], key: str) -> int | None:
+    """The sum over the snapshots that give ``key``; None (unknown, never 0) when none does."""
+    known = [value for s in snapshots if (value := getattr(s, key)) is not None]
+    return sum(known) if known else None
 
 
 @router.get(
@@ -108,6 +146,8 @@ def brand_metrics(request, brand_slug: str, params: Query[MetricsParams]):  # ty
             inbox_answered=inbox["answered"],
             mentions=mentions["total"],
             negative_mentions=mentions["negative"],
+            saves=_known_sum(latest.values(), "saves"),
+            video_views=_known_sum(latest.values(), "video_views"),
             **totals,
         )
         accounts = []
@@ -140,15 +180,17 @@ def post_metrics(request, brand_slug: str, post_id: int):  # type: ignore[no-unt
         variants = []
         for variant in post.variants.select_related("account").order_by("pk"):
             points = [
-                {
-                    "at": s.at.isoformat(),
-                    "likes": s.likes,
-                    "replies": s.replies,
-                    "reposts": s.reposts,
-                    "quotes": s.quotes,
-                    "impressions": s.impressions,
-                    "link_clicks": s.link_clicks,
-                }
+                MetricPoint(
+                    at=s.at,
+                    likes=s.likes,
+                    replies=s.replies,
+                    reposts=s.reposts,
+                    quotes=s.quotes,
+                    impressions=s.impressions,
+                    link_clicks=s.link_clicks,
+                    saves=s.saves,
+                    video_views=s.video_views,
+                )
                 for s in variant.metrics.order_by("at")[:1000]
             ]
             variants.append(
