@@ -89,6 +89,8 @@ TABLES: list[tuple[str, str, list[str]]] = [
             "quotes",
             "impressions",
             "link_clicks",
+            "saves",
+            "video_views",
         ],
     ),
     (
@@ -415,6 +417,8 @@ def _zip(files: dict[str, bytes], readme: str) -> bytes:
 
 README = """Tribune export of {what}, made {when} (UTC).
 brand.json holds every table; each table is also a CSV file (UTF-8, comma separated).
+An empty CSV cell is a missing value (null in brand.json): for post metrics, a number
+the network does not give (saves and video views often), which is not the same as 0.
 Secrets (social-account credentials, webhook keys, API tokens) are never exported.
 """
 

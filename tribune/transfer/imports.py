@@ -13,6 +13,7 @@ Formats (written from the public descriptions of each export):
   JavaScript assignment of a JSON array of ``{"tweet": {id_str, full_text, created_at,
   favorite_count, retweet_count, …}}`` (older archives: ``tweet.js``, no wrapper);
   the archive .zip itself is accepted too. Retweets ("RT @…") are not our content.
+  The archive has no bookmark or view counts: saves and video views stay None (unknown).
 - Mastodon: ``outbox.json`` of the account archive — an ActivityStreams
   ``OrderedCollection`` whose ``orderedItems`` are ``Create`` activities of ``Note``
   objects (``content`` is HTML) and ``Announce`` (boosts, skipped); only public and
