@@ -288,3 +288,18 @@ def test_click_id_is_appended_as_before(target):
     expected = urlunsplit(parts._replace(query=urlencode(query)))
     assert links.with_click_id(target, click) == expected
     assert links.with_click_id(target, click) == expected  # from the cache
+
+
+@pytest.mark.django_db
+def test_a_failing_click_gets_django_500_and_is_not_retried(link, monkeypatch):
+    calls = []
+
+    def broken(code: str, referrer: str = "", user_agent: str = ""):  # type: ignore[no-untyped-def]
+        calls.append(code)
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(links, "follow", broken)
+    answer = call(application, "GET", f"/l/{CODE}")
+    assert answer.status == 500
+    assert answer.headers["x-frame-options"] == "DENY"  # the header middlewares still ran
+    assert calls == [CODE]  # served here, not handed to Django for a second try
