@@ -147,11 +147,16 @@ def top_posts(
     rows = PostTotals.objects.filter(brand=brand, published_at__gte=start, published_at__lt=end)
     if accounts is not None:
         rows = rows.filter(account_id__in=accounts)
-    best = list(
+    # Rank on the totals table alone, then load the ten winners' posts and accounts:
+    # joining first made PostgreSQL join every post of the period before sorting.
+    ranked = list(
         rows.annotate(eng=ENGAGEMENT_SUM)
         .order_by("-eng", "-published_at")
-        .select_related("variant__post", "account")[:limit]
+        .values_list("pk", flat=True)[:limit]
     )
+    found = PostTotals.objects.filter(pk__in=ranked).select_related("variant__post", "account")
+    by_pk = {t.pk: t for t in found}
+    best = [by_pk[pk] for pk in ranked if pk in by_pk]
     table = Table(
         "posts",
         _("Top posts"),

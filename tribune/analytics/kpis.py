@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 
 from tribune.accounts.models import Brand
 from tribune.analytics.models import DailyMetric
@@ -202,22 +202,39 @@ def totals_by_account(brand: Brand, period: Period) -> dict[int, Totals]:
 
 
 def _followers_per_account(rows: Any, period: Period) -> dict[int, tuple[int, int]]:
+    """Per account: the latest figure of the period, and the baseline — the latest figure
+    of the year before the period, or else the period's first one."""
+    known = rows.filter(followers__isnull=False)
     end_values: dict[int, int] = {}
-    before: dict[int, int] = {}
     first_in: dict[int, int] = {}
-    known = (
-        rows.filter(followers__isnull=False, day__lte=period.end)
-        .filter(day__gte=period.start - timedelta(days=366))
+    inside = (
+        known.filter(day__gte=period.start, day__lte=period.end)
         .order_by("account_id", "-day")
-        .values_list("account_id", "day", "followers")
+        .values_list("account_id", "followers")
     )
-    # Per account: the latest figure ≤ end, the latest < start, the earliest ≥ start.
-    for account_id, day, followers in known:
-        if day >= period.start:
-            end_values.setdefault(account_id, followers)
-            first_in[account_id] = followers
-        else:
-            before.setdefault(account_id, followers)
+    for account_id, followers in inside:
+        end_values.setdefault(account_id, followers)
+        first_in[account_id] = followers
+    if not end_values:
+        return {}
+    # The day of each account's last figure before the period (one row per account), then
+    # those rows: reading the whole year before the period was most of this function's time.
+    ids = [a for a in end_values if a is not None]
+    wanted = Q(account_id__in=ids) | (Q(account__isnull=True) if None in end_values else Q())
+    earlier = known.filter(
+        wanted, day__lt=period.start, day__gte=period.start - timedelta(days=366)
+    )
+    last_days = dict(
+        earlier.values("account_id").annotate(last=Max("day")).values_list("account_id", "last")
+    )
+    before: dict[int, int] = {}
+    if last_days:
+        candidates = earlier.filter(day__in=set(last_days.values())).values_list(
+            "account_id", "day", "followers"
+        )
+        for account_id, day, followers in candidates:
+            if last_days.get(account_id) == day:
+                before[account_id] = followers
     return {a: (v, before.get(a, first_in[a])) for a, v in end_values.items()}
 
 
