@@ -265,8 +265,13 @@ def main() -> None:
         f"database): {cpu_cold:.0f} ms computed, {cpu_warm:.0f} ms cached. "
         f"Rollups: {daily_rows:,} daily rows, built from scratch in {build_s:.0f} s "
         f"(`rollups.rebuild`: one set-based SQL pass, then the incremental fold), incremental refresh after 20,000 new events "
-        f"{incremental_s:.1f} s. Seeding took {data['seed_s']:.0f} s. "
-        f"Load average (1 min) {load_before:.1f} before the timings, {load_after:.1f} after "
+        f"{incremental_s:.1f} s. "
+        + (
+            f"Seeding took {data['seed_s']:.0f} s. "
+            if data["seed_s"] == data["seed_s"]  # NaN when the data of an earlier run is reused
+            else "Data reused from an earlier seeding (BENCH_REUSE=1). "
+        )
+        + f"Load average (1 min) {load_before:.1f} before the timings, {load_after:.1f} after "
         "(2 cores shared with other work).\n"
     )
     print(body)
