@@ -117,6 +117,19 @@ else:
     _db["CONN_HEALTH_CHECKS"] = True
     _db["TEST"] = {"NAME": env_str("TRIBUNE_TEST_PG_NAME") or f"test_{_db['NAME']}_{os.getpid()}"}
 DATABASES = {"default": _db}
+
+# --- Cache ----------------------------------------------------------------------------
+# A table of the database (created by migration core 0002): every web process, the worker
+# and every machine see the same entries, so the dashboards the worker computes after a
+# rollup refresh (analytics.pages.warm) are there for whoever opens them. Only computed
+# figures are cached, never secrets.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tribune_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("TRIBUNE_CACHE_MAX_ENTRIES", 5000)},
+    }
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Background work ------------------------------------------------------------------
