@@ -60,8 +60,9 @@ class _LinkRequest(WSGIRequest):
 
 def _follow(request: HttpRequest) -> HttpResponse:
     """The Django view itself (``follow_link``: click recorded, 302 with ``never_cache``).
-    For a code no link has, a placeholder the middlewares leave alone (not a 404, which
-    CommonMiddleware may turn into a slash redirect): Django then serves the real 404."""
+    For a code no link has, an empty 200 that the middlewares leave alone (a 404 here
+    could become CommonMiddleware's slash redirect); the request is then handed to Django,
+    which serves its real 404 page."""
     assert isinstance(request, _LinkRequest)
     try:
         return follow_link(request, request.path_info[len(PREFIX) :])
