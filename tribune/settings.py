@@ -257,6 +257,8 @@ TRIBUNE_PROBE_SECONDS = env_int("TRIBUNE_PROBE_SECONDS", 30)
 TRIBUNE_PUBLISH_STUCK_SECONDS = env_int("TRIBUNE_PUBLISH_STUCK_SECONDS", 120)
 # Each worker runs a publisher lane claiming posts this long before their time.
 TRIBUNE_PUBLISHER_LANE = env_bool("TRIBUNE_PUBLISHER_LANE", True)
+# `tribune linkserver`: each process journals its clicks here until they are in the database.
+TRIBUNE_LINK_JOURNAL_DIR = Path(env_str("TRIBUNE_LINK_JOURNAL_DIR") or DATA_DIR / "link-journal")
 TRIBUNE_PUBLISH_LOOKAHEAD_SECONDS = env_int("TRIBUNE_PUBLISH_LOOKAHEAD_SECONDS", 10)
 # Accounts a lane publishes to at once (threads; network calls are I/O).
 TRIBUNE_PUBLISH_CONCURRENCY = env_int("TRIBUNE_PUBLISH_CONCURRENCY", 4)

@@ -90,9 +90,11 @@ CLICK_PARAM = "tclid"  # the click id a site hands back with a conversion (analy
 _CLICK_SIGNER = signing.Signer(salt="tribune.publishing.click")
 
 
-def click_id(click: LinkClick) -> str:
-    """A click id that cannot be forged or enumerated: the row id, signed."""
-    return _CLICK_SIGNER.sign(signing.b62_encode(click.pk))
+def click_id(click: LinkClick | int) -> str:
+    """A click id that cannot be forged or enumerated: the row id (``click`` or its pk,
+    which the link server knows before the row exists), signed."""
+    pk = click if isinstance(click, int) else click.pk
+    return _CLICK_SIGNER.sign(signing.b62_encode(pk))
 
 
 def click_pk(value: str) -> int | None:
@@ -111,7 +113,7 @@ def _target_parts(url: str) -> tuple[SplitResult, str]:
     return parts, urlencode(query)
 
 
-def with_click_id(url: str, click: LinkClick) -> str:
+def with_click_id(url: str, click: LinkClick | int) -> str:
     """``url`` with this click's id as its last query parameter (replacing any other)."""
     parts, query = _target_parts(url)
     tag = urlencode([(CLICK_PARAM, click_id(click))])
