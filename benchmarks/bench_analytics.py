@@ -277,7 +277,8 @@ def main() -> None:
     print(body)
     write_section("analytics", body)
     connection.close()
-    drop_database(DB)
+    if os.environ.get("BENCH_KEEP") != "1":  # keep the seeded data for BENCH_REUSE=1 runs
+        drop_database(DB)
 
 
 if __name__ == "__main__":
