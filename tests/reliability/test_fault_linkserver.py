@@ -6,6 +6,7 @@ link's counter equal to the non-bot rows. PostgreSQL only (the link server refus
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import threading
@@ -122,10 +123,8 @@ class CuttableProxy:
         except OSError:
             pass
         for sock in (src, dst):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
 
     def cut(self) -> None:
         assert self.listener is not None
@@ -136,10 +135,8 @@ class CuttableProxy:
         self.listener.close()
         with self.lock:
             for sock in self.conns:
-                try:
+                with contextlib.suppress(OSError):
                     sock.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 sock.close()
             self.conns = []
 
