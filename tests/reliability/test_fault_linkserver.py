@@ -128,10 +128,9 @@ class CuttableProxy:
 
     def cut(self) -> None:
         assert self.listener is not None
-        try:  # wakes the thread blocked in accept() (close alone would not, on Linux)
+        # shutdown() wakes the thread blocked in accept() (close alone would not, on Linux).
+        with contextlib.suppress(OSError):
             self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self.listener.close()
         with self.lock:
             for sock in self.conns:
