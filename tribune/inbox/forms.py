@@ -51,13 +51,17 @@ class QueueFilterForm(forms.Form):
         self._choices("brand", ANY + [(b.slug, b.name) for b in brands])
         if len(brands) < 2:
             del self.fields["brand"]
-        accounts = SocialAccount.objects.filter(brand_id__in=ids).order_by("network", "handle")
+        accounts = (  # the secrets are not needed to list the accounts: left undecrypted
+            SocialAccount.objects.filter(brand_id__in=ids)
+            .defer("credentials")
+            .order_by("network", "handle")
+        )
         self._choices("account", ANY + [(str(a.pk), f"{a}") for a in accounts])
         used = {a.network for a in accounts}
         self._choices("network", ANY + [(k, v) for k, v in network_choices() if k in used])
         people: dict[int, str] = {}
         for brand in brands:
-            for user in assignable_people(brand):
+            for user in assignable_people(brand).only("id", "full_name", "email"):
                 if user.pk not in people:
                     self.people.append(user)
                 people[user.pk] = user.display_name
