@@ -11,7 +11,7 @@ https://developers.facebook.com/docs/pages-api/posts
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -208,38 +208,47 @@ class FacebookPageConnector(Connector):
         their own: reactions, comments, and ``total_video_views`` from their
         ``video_insights`` as video views; no saves anywhere (the API does not count them)."""
         ids = [ref.remote_id for ref in refs]
-        videos = [i for i in ids if "_" not in i]
-        posts = [i for i in ids if "_" in i]
+        posts = self._read_batches(
+            [i for i in ids if "_" in i],
+            f"{INTERACTIONS},shares",
+            self._impressions,
+            lambda node, extra: {
+                "reposts": (node.get("shares") or {}).get("count", 0),
+                "impressions": extra,
+            },
+        )
+        videos = self._read_batches(
+            [i for i in ids if "_" not in i],
+            INTERACTIONS,
+            self._video_views,
+            lambda _node, extra: {"video_views": extra},
+        )
+        return posts + videos
+
+    def _read_batches(
+        self,
+        ids: list[str],
+        fields: str,
+        insight: Callable[[str], dict[str, int]],
+        specific: Callable[[dict[str, Any], int | None], dict[str, Any]],
+    ) -> list[PostMetrics]:
+        """Counts of ``ids`` by batches of 50 (the most ``?ids=`` takes), each batch with
+        one call for its counts and one for ``insight``; ``specific`` turns a node and its
+        insight figure into the fields that differ between posts and videos."""
         metrics = []
-        for start in range(0, len(posts), 50):  # ?ids= takes at most 50 ids
-            batch = ",".join(posts[start : start + 50])
-            counts = self.graph.get("", ids=batch, fields=f"{INTERACTIONS},shares")
-            views = self._impressions(batch)
+        for start in range(0, len(ids), 50):
+            batch = ",".join(ids[start : start + 50])
+            counts = self.graph.get("", ids=batch, fields=fields)
+            extra = insight(batch)
             now = datetime.now(UTC)
-            for post_id, post in counts.items():
+            for node_id, node in counts.items():
                 metrics.append(
                     PostMetrics(
-                        remote_id=post_id,
+                        remote_id=node_id,
                         at=now,
-                        likes=_total(post, "reactions"),
-                        replies=_total(post, "comments"),
-                        reposts=(post.get("shares") or {}).get("count", 0),
-                        impressions=views.get(post_id),
-                    )
-                )
-        for start in range(0, len(videos), 50):
-            batch = ",".join(videos[start : start + 50])
-            counts = self.graph.get("", ids=batch, fields=INTERACTIONS)
-            plays = self._video_views(batch)
-            now = datetime.now(UTC)
-            for video_id, video in counts.items():
-                metrics.append(
-                    PostMetrics(
-                        remote_id=video_id,
-                        at=now,
-                        likes=_total(video, "reactions"),
-                        replies=_total(video, "comments"),
-                        video_views=plays.get(video_id),
+                        likes=_total(node, "reactions"),
+                        replies=_total(node, "comments"),
+                        **specific(node, extra.get(node_id)),
                     )
                 )
         return metrics
