@@ -11,8 +11,8 @@ journal, replayed by the next start.
 from __future__ import annotations
 
 import asyncio
-import gc
 import contextlib
+import gc
 import logging
 import os
 import signal
