@@ -14,6 +14,8 @@ its CSV export. Target (issue 8): 90-day brand view p95 < 300 ms.
 
     python -m benchmarks bench_analytics                       # 10,000,000 events
     BENCH_EVENTS=1000000 BENCH_POSTS=10000 python -m benchmarks bench_analytics
+    BENCH_KEEP=1 python -m benchmarks bench_analytics    # keep the seeded database, then
+    BENCH_REUSE=1 python -m benchmarks bench_analytics   # time again without re-seeding
 """
 
 from __future__ import annotations
