@@ -1,4 +1,5 @@
-"""Load test on loopback: gunicorn (``tribune web``) on PostgreSQL, a realistic mix.
+"""Load test on loopback: gunicorn (``tribune web``) and the link server (``tribune
+linkserver``) on PostgreSQL, a realistic mix.
 
 Seeds a fresh PostgreSQL database (an agency, 50 community managers on one brand,
 ``BENCH_THREADS`` inbox conversations, a month of scheduled posts, 200 tracked links, an
@@ -17,11 +18,16 @@ Two phases:
 2. **Tracked-link redirects at high rate**: ``BENCH_CONNECTIONS`` (32) keep-alive
    connections hammering ``/l/<code>`` with no think time, driven by ``wrk`` (C, one
    thread by default, ``BENCH_WRK_THREADS``; ``scripts/install-wrk.sh`` installs it, and
-   the asyncio client stands in when it cannot, which the output says).
-   Target: ≥ 1,500 req/s with p99 < 50 ms. Every click is counted: the number of
-   ``LinkClick`` rows must equal the number of 302 answers (nothing lost) — give or take
-   the requests wrk still had in flight when it stopped, which the server may have
-   served after the client left (about one per connection; reported).
+   the asyncio client stands in when it cannot, which the output says), against
+   ``tribune linkserver`` (``BENCH_LINK_PROCESSES`` processes, 1 by default: on these 2
+   cores the load generator and PostgreSQL need the other one), the way production
+   routes ``/l/``. For comparison, the same run against gunicorn's WSGI fast path first
+   (``BENCH_GUNICORN_LINKS=0`` skips it, and its warm-up: 2 × ``BENCH_SECONDS``).
+   Target: ≥ 1,500 req/s with p99 < 50 ms. Every click is counted: after the link
+   server's graceful stop (its last batch written), the number of ``LinkClick`` rows
+   must equal the number of 302 answers (nothing lost) — give or take the requests wrk
+   still had in flight when it stopped, which a server may have served after the client
+   left (about one per connection; reported).
 
     python -m benchmarks bench_load
     BENCH_SECONDS=20 BENCH_WEB_WORKERS=3 python -m benchmarks bench_load
@@ -61,6 +67,8 @@ THREADS = int(os.environ.get("BENCH_THREADS", "20000"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
 WEB_THREADS = int(os.environ.get("BENCH_WEB_THREADS", "8"))
 WRK_THREADS = int(os.environ.get("BENCH_WRK_THREADS", "1"))
+LINK_PROCESSES = int(os.environ.get("BENCH_LINK_PROCESSES", "1"))
+GUNICORN_LINKS = os.environ.get("BENCH_GUNICORN_LINKS", "1") != "0"
 WRK_SCRIPT = ROOT / "benchmarks" / "wrk_links.lua"
 
 
@@ -253,10 +261,10 @@ async def _hammer(port, codes, until, samples, rng):  # type: ignore[no-untyped-
         samples["tracked-link redirect"].append((time.perf_counter() - start, status))
 
 
-async def _phase(port, data, kind, think=1.0):  # type: ignore[no-untyped-def]
+async def _phase(port, data, kind, think=1.0, seconds=SECONDS):  # type: ignore[no-untyped-def]
     samples: dict[str, list[tuple[float, int]]] = defaultdict(list)
     rng = random.Random(3)
-    until = time.monotonic() + SECONDS
+    until = time.monotonic() + seconds
     started = time.monotonic()
     if kind == "users":
         jobs = [_user(port, c, data, until, samples, rng, think) for c in data["cookies"]]
@@ -279,9 +287,9 @@ def _wrk() -> tuple[str | None, str]:
     return path, "" if path else "not on PATH after installation"
 
 
-def _links_wrk(wrk: str, port: int, codes: list[str]) -> dict:  # type: ignore[type-arg]
+def _links_wrk(wrk: str, port: int, codes: list[str], name: str, seconds: float) -> dict:  # type: ignore[type-arg]
     """One redirect phase with wrk; the Lua script prints a TRIBUNE-WRK summary line."""
-    command = [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{SECONDS:.0f}s", "--latency"]
+    command = [wrk, f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s", "--latency"]
     command += ["-s", str(WRK_SCRIPT), f"http://127.0.0.1:{port}", "--", *codes]
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     line = next((x for x in out.splitlines() if x.startswith("TRIBUNE-WRK ")), None)
@@ -292,7 +300,7 @@ def _links_wrk(wrk: str, port: int, codes: list[str]) -> dict:  # type: ignore[t
     socket_errors = f["connect"] + f["read"] + f["write"] + f["timeout"]
     return {
         "row": (
-            "tracked-link redirect",
+            name,
             f["answered"],
             f["answered"] / seconds,
             f["p50_us"] / 1000,
@@ -305,16 +313,56 @@ def _links_wrk(wrk: str, port: int, codes: list[str]) -> dict:  # type: ignore[t
     }
 
 
-def _links_asyncio(port: int, data: dict) -> dict:  # type: ignore[type-arg]
-    samples, seconds = asyncio.run(_phase(port, data, "links"))
-    (row,) = _rows(samples, seconds)
+def _links_asyncio(port: int, data: dict, name: str, seconds: float) -> dict:  # type: ignore[type-arg]
+    samples, took = asyncio.run(_phase(port, data, "links", seconds=seconds))
+    (row,) = _rows(samples, took)
     redirects = sum(1 for _t, s in samples["tracked-link redirect"] if s == 302)
     # Errors here: anything but a redirect (the users phase counts only >= 400 as errors).
-    return {"row": row[:6] + (row[1] - redirects,), "redirects": redirects, "in_flight": 0}
+    row = (name, *row[1:6], row[1] - redirects)
+    return {"row": row, "redirects": redirects, "in_flight": 0}
 
 
-def _links(wrk: str | None, port: int, data: dict) -> dict:  # type: ignore[type-arg]
-    return _links_wrk(wrk, port, data["links"]) if wrk else _links_asyncio(port, data)
+def _links(wrk: str | None, port: int, data: dict, name: str, seconds: float = SECONDS) -> dict:  # type: ignore[type-arg]
+    if wrk:
+        return _links_wrk(wrk, port, data["links"], name, seconds)
+    return _links_asyncio(port, data, name, seconds)
+
+
+def _start_linkserver(env: dict[str, str], log) -> tuple[subprocess.Popen, int]:  # type: ignore[no-untyped-def,type-arg]
+    """``tribune linkserver`` on a free port, answering a redirect when this returns."""
+    import http.client
+    import tempfile
+
+    port = _free_port()
+    journal = tempfile.mkdtemp(prefix="bench-link-journal-")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tribune.cli",
+            "linkserver",
+            f"--bind=127.0.0.1:{port}",
+            f"--processes={LINK_PROCESSES}",
+            f"--journal-dir={journal}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 60
+    while True:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("GET", "/l/nothing")  # an unknown code: no click
+            conn.getresponse().read()
+            return server, port
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError("the link server did not start") from None
+            time.sleep(0.3)
+        finally:
+            conn.close()
 
 
 def _free_port() -> int:
@@ -391,7 +439,8 @@ def main() -> None:
     }
     os.environ.update({k: env[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")})
     os.environ["TRIBUNE_API_RATE_LIMIT"] = "1000000"
-    server = None
+    server = links_server = None
+    link_stop = None
     try:
         migrate(url)
         import django
@@ -429,30 +478,41 @@ def main() -> None:
         )
         _wait(port)
         _answering(port)
-        warm = _links(wrk, port, data)  # warm-up: imports, connections
         paces = [(think, *asyncio.run(_phase(port, data, "users", think))) for think in THINKS]
-        redirects = _links(wrk, port, data)
+        runs = []
+        if GUNICORN_LINKS:
+            runs.append(_links(wrk, port, data, "redirect, gunicorn warm-up"))
+            runs.append(_links(wrk, port, data, "tracked-link redirect (gunicorn fast path)"))
+        links_server, link_port = _start_linkserver(env, log)
+        runs.append(_links(wrk, link_port, data, "link server warm-up", min(SECONDS, 3)))
+        redirects = _links(wrk, link_port, data, "tracked-link redirect (link server)")
+        runs.append(redirects)
         load_end = os.getloadavg()[0]
-        time.sleep(2)  # requests wrk left in flight finish on the server
+        time.sleep(2)  # requests wrk left in flight finish on the servers
+        links_server.terminate()  # graceful: the last batch of clicks is written
+        link_stop = links_server.wait(timeout=60)
+        links_server = None
         from tribune.core.scope import unscoped
         from tribune.publishing.models import LinkClick
 
         with unscoped():
             clicks = LinkClick.objects.count()
-        served = warm["redirects"] + redirects["redirects"]
-        in_flight = warm["in_flight"] + redirects["in_flight"]
+        served = sum(run["redirects"] for run in runs)
+        in_flight = sum(run["in_flight"] for run in runs)
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=30)
+        for process in (server, links_server):
+            if process is not None:
+                process.terminate()
+                process.wait(timeout=30)
         drop_database(DB)
     link = redirects["row"]
+    link_rows = [run["row"] for run in runs if "warm-up" not in run["row"][0]]
     tables, verdicts = [], []
     for think, users, users_s in paces:
         rows = _rows(users, users_s)
-        for row in rows + [link]:
+        for row in rows + link_rows:
             print(
-                "think {:3.1f} s {:26} n={:6} {:7.1f} req/s p50 {:6.1f} p95 {:6.1f} p99 {:6.1f} ms "
+                "think {:3.1f} s {:42} n={:6} {:7.1f} req/s p50 {:6.1f} p95 {:6.1f} p99 {:6.1f} ms "
                 "errors {}".format(think, *row)
             )
         pages = sum(r[2] for r in rows)
@@ -472,13 +532,15 @@ def main() -> None:
             f"- Inbox page p95 {inbox[4]:.0f} ms at {USERS} users, think time {think:.1f} s "
             f"(target < 150 ms): {'met' if inbox[4] < 150 else 'NOT met'}."
         )
-    n, c, r, p50, p95, p99, e = link
     tables += [
         "Phase 2, tracked-link redirects:",
         "",
         "| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| {n} | {c} | {r:.0f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {e} |",
+        *[
+            f"| {n} | {c} | {r:.0f} | {p50:.1f} | {p95:.1f} | {p99:.1f} | {e} |"
+            for n, c, r, p50, p95, p99, e in link_rows
+        ],
     ]
     body = "\n".join(
         [
@@ -489,7 +551,10 @@ def main() -> None:
             f"conversations; phase 1: {USERS} logged-in community managers, think time "
             f"{' s, then '.join(f'{t:.1f}' for t in THINKS)} s ±50 %, {SECONDS:.0f} s each; "
             f"phase 2: {CONNECTIONS} keep-alive "
-            f"connections on `/l/<code>` without pause, {SECONDS:.0f} s. The load generators "
+            f"connections on `/l/<code>` without pause, {SECONDS:.0f} s, on `tribune "
+            f"linkserver` ({LINK_PROCESSES} process{'es' if LINK_PROCESSES > 1 else ''})"
+            + (", then on gunicorn's WSGI fast path for comparison" if GUNICORN_LINKS else "")
+            + ". The load generators "
             + (
                 "(asyncio raw sockets for phase 1, wrk with "
                 f"{WRK_THREADS} thread{'s' if WRK_THREADS > 1 else ''} for phase 2) run on the "
@@ -502,11 +567,12 @@ def main() -> None:
             *tables,
             "",
             *verdicts,
-            f"- Tracked-link redirect {link[2]:.0f} req/s, p99 {link[5]:.0f} ms (target "
+            f"- Tracked-link redirect (link server) {link[2]:.0f} req/s, p99 {link[5]:.0f} ms "
+            "(target "
             f"≥ 1,500 req/s, p99 < 50 ms): "
             f"{'met' if link[2] >= 1500 and link[5] < 50 else 'NOT met'}.",
-            f"- Clicks recorded: {clicks:,} rows for {served:,} redirects answered (warm-up "
-            "included)"
+            f"- Clicks recorded: {clicks:,} rows for {served:,} redirects answered (warm-ups "
+            f"included; the link server written out by its graceful stop, exit {link_stop})"
             + (f" and {in_flight} requests still in flight when wrk stopped" if in_flight else "")
             + ": "
             + (
