@@ -29,6 +29,7 @@ from tests.publishing.linkserverlib import (
 )
 from tribune.publishing import links
 from tribune.publishing.clickjournal import Click, dedupe
+from tribune.publishing.clickstore import ClickStore
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -170,3 +171,27 @@ def test_journal_lines_round_trip_and_replay_keeps_one_copy():
     assigned = Click("owner:3", 99, 1, 2, 5, "bot", "")
     kept = dedupe([late, odd, assigned, late, odd])
     assert sorted(c.id for c in kept) == [7, 99]  # type: ignore[type-var]
+
+
+def test_clicks_without_a_reserved_id_and_a_dead_journal_are_written_once(link, tmp_path):
+    """In process: no id reserved ahead (as after a long outage), and a dead process's
+    journal holding a click twice — taken without an id, then journaled with one."""
+    needs_postgres()
+    journal = tmp_path / "journal"
+    journal.mkdir()
+    store = ClickStore(journal, reserve=0, adopt_every=0.1)
+    (known,) = store._reserve(1)
+    brand = link.brand_id
+    dead = [
+        Click("999-dead:1", None, link.pk, brand, 1_700_000_000_000_000, "mobile", "t.co"),
+        Click("999-dead:1", known, link.pk, brand, 1_700_000_000_000_000, "mobile", "t.co"),
+        Click("999-dead:2", None, link.pk, brand, 1_700_000_000_000_001, "bot", ""),
+    ]
+    (journal / "999-dead.00000000.clicks").write_bytes(b"".join(c.line() for c in dead))
+    store.start()
+    assert [store.record(link.pk, brand, "desktop", "") for _ in range(3)] == [None] * 3
+    rows = wait_rows(link, 5)
+    assert store.stop() is True
+    assert len(clicks_of(link)) == 5 and known in {r.pk for r in rows}
+    assert counter(link) == 4  # the bot is not counted
+    assert not list(journal.iterdir())  # every segment and lock file gone

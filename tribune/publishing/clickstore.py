@@ -157,11 +157,16 @@ class ClickStore:
         clean = not self._thread.is_alive() and not self.buffered
         with self._lock:
             self.journal.close(remove=clean)
-        _close_connection()
         return clean
 
     # --- flusher thread ----------------------------------------------------------------------
     def _run(self) -> None:
+        try:
+            self._loop()
+        finally:
+            _close_connection()  # this thread's own
+
+    def _loop(self) -> None:
         backoff = 0.0
         next_adopt = time.monotonic() + self.adopt_every
         deadline: float | None = None
@@ -186,15 +191,17 @@ class ClickStore:
                 if not self.healthy:
                     logger.info("linkserver: database back, %d clicks written", self.flushed)
                 self.healthy = True
-            except DatabaseError as exc:
+            except Exception as exc:  # noqa: BLE001 - the flusher must outlive any batch
                 _close_connection()
                 backoff = min(max(backoff * 2, 0.1), 5.0)
                 if self.healthy:
-                    logger.warning(
-                        "linkserver: database unavailable, %d clicks kept (journal %s): %s",
+                    logger.log(
+                        logging.WARNING if isinstance(exc, DatabaseError) else logging.ERROR,
+                        "linkserver: clicks not written, %d kept (journal %s), retrying: %s",
                         self.buffered,
                         self.journal.directory,
                         exc,
+                        exc_info=not isinstance(exc, DatabaseError),
                     )
                 self.healthy = False
             if deadline is not None and (not self.buffered or time.monotonic() > deadline):

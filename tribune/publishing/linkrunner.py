@@ -77,6 +77,7 @@ def serve_one(sock: socket.socket, journal_dir: Path, flush_interval: float) -> 
     """One link-server process on ``sock`` until a stop signal; the exit status."""
     store = ClickStore(journal_dir, interval=flush_interval)
     store.start()
+    connections.close_all()  # the main thread's, used by start(); the loop never queries
     app = App(store)
     # Everything loaded so far (Django, the models, the URL map) lives as long as the
     # process: out of the collector's sight, a full collection no longer walks it — a

@@ -120,7 +120,7 @@ class App:
         headers = request.headers
         agent = links.agent_class(headers.get("user-agent", ""))
         host = links.referrer_host(headers.get("referer", ""))
-        pk = self.store.record(link.id, link.brand_id, agent, host)
+        pk = self.store.record(link.id, link.brand_id, agent, host)  # raises OSError
         target = link.target_url if pk is None else links.with_click_id(link.target_url, pk)
         location = iri_to_uri(target).encode("latin-1")
         return self.responses.redirect(headers, request.secure, location, close)
@@ -282,7 +282,12 @@ class LinkProtocol(asyncio.Protocol):
         if fresh:
             if link is None:
                 return error(404)
-            return self.send(self.app.redirect(link, request, close), not request.keep_alive)
+            try:
+                data = self.app.redirect(link, request, close)
+            except OSError as exc:  # journal not writable: no 302 for a click not kept
+                logger.error("linkserver: journal write failed: %s", exc)
+                return error(503, b"Retry-After: 5\r\n")
+            return self.send(data, not request.keep_alive)
         self.waiting = True
         asyncio.ensure_future(self._answer_later(code, request, close))
         return None
@@ -302,7 +307,11 @@ class LinkProtocol(asyncio.Protocol):
             if link is None:
                 data = responses.error(404, close, b"", head_only)
             else:
-                data = self.app.redirect(link, request, close)
+                try:
+                    data = self.app.redirect(link, request, close)
+                except OSError as exc:
+                    logger.error("linkserver: journal write failed: %s", exc)
+                    data = responses.error(503, close, b"Retry-After: 5\r\n", head_only)
         self.waiting = False
         if self.closing or self.transport is None or self.transport.is_closing():
             return
