@@ -210,6 +210,7 @@ def test_account_and_post_metrics(fake):
     fake.routes[f"GET /rest/networkSizes/{ORG}"] = load("network_size.json")
     assert fake.connector().fetch_account_metrics().followers == 4821
     fake.routes["GET /rest/organizationalEntityShareStatistics"] = load("share_statistics.json")
+    fake.routes["GET /rest/posts"] = load("posts_batch.json")
     share, ugc = fake.connector().fetch_post_metrics(
         [
             RemoteRef("urn:li:share:7306000000000000003"),
@@ -224,8 +225,9 @@ def test_account_and_post_metrics(fake):
         37,
     )
     assert ugc.remote_id == "urn:li:ugcPost:7306000000000000002" and share.quotes is None
-    # Share statistics have no saves nor video views (videoAnalytics is not read).
+    # No saves on LinkedIn; neither post holds a video (see test_linkedin_video_views.py).
     assert (share.saves, share.video_views, ugc.saves, ugc.video_views) == (None,) * 4
+    assert fake.called("GET /rest/videoAnalytics") == []
     query = fake.called("GET /rest/organizationalEntityShareStatistics")[0].url.query.decode()
     assert "shares=List(urn%3Ali%3Ashare%3A7306000000000000003)" in query
     assert "ugcPosts=List(urn%3Ali%3AugcPost%3A7306000000000000002)" in query

@@ -9,6 +9,7 @@ https://learn.microsoft.com/en-us/linkedin/marketing/community-management/shares
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -26,7 +27,7 @@ from tribune.networks.base import (
     RemoteRef,
     TextLimits,
 )
-from tribune.networks.linkedin import media, oauth, social
+from tribune.networks.linkedin import media, oauth, social, video
 from tribune.networks.linkedin.client import LinkedIn, urn
 from tribune.networks.linkedin.text import escape, same_text
 
@@ -163,4 +164,9 @@ class LinkedInConnector(Connector):
         return AccountMetrics(at=datetime.now(UTC), followers=answer.get("firstDegreeSize"))
 
     def fetch_post_metrics(self, refs: Sequence[RemoteRef]) -> list[PostMetrics]:
-        return social.share_statistics(self.api, self.organization, [r.remote_id for r in refs])
+        """Share statistics for every post, plus the lifetime video views of the video
+        posts (``video.py``: one Posts API read per 20 ``ugcPost`` URNs and one
+        ``videoAnalytics`` call per video post); other posts keep ``video_views`` None."""
+        metrics = social.share_statistics(self.api, self.organization, [r.remote_id for r in refs])
+        views = video.video_views(self.api, list(dict.fromkeys(m.remote_id for m in metrics)))
+        return [replace(m, video_views=views.get(m.remote_id)) for m in metrics]
