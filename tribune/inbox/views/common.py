@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -38,14 +39,16 @@ def inbox_view(need: Cap = Cap.VIEW) -> Callable[[Callable[..., Any]], Any]:
     return decorator
 
 
-def get_in_scope[M: models.Model](model: type[M], pk: Any, **extra: Any) -> M:
+def get_in_scope[M: models.Model](model: type[M] | QuerySet[M], pk: Any, **extra: Any) -> M:
     """The row among the current brand's rows; 404 otherwise (a foreign brand's id looks
-    exactly like one that does not exist)."""
+    exactly like one that does not exist). ``model`` may be a queryset of the brand-scoped
+    manager (with its ``select_related``), to load the row and its relations at once."""
     try:
         pk = int(pk)
     except (TypeError, ValueError):
         raise Http404 from None
-    obj = model._default_manager.filter(pk=pk, **extra).first()
+    rows = model if isinstance(model, QuerySet) else model._default_manager.all()
+    obj = rows.filter(pk=pk, **extra).first()
     if obj is None:
         raise Http404
     return obj

@@ -32,10 +32,12 @@ from tribune.inbox.views.queue import FILTER_KEYS, filter_querystring
 
 
 def load_thread(thread_id: Any) -> Thread:
-    thread = get_in_scope(Thread, thread_id)
-    return Thread.objects.select_related(
-        "account__brand", "brand", "author", "assignee", "variant__post"
-    ).get(pk=thread.pk)
+    return get_in_scope(
+        Thread.objects.select_related(
+            "account__brand", "brand", "author", "assignee", "variant__post"
+        ),
+        thread_id,
+    )
 
 
 def thread_url(thread: Thread, qs: str = "") -> str:
@@ -93,7 +95,7 @@ def render_thread(
         "notes": Note.objects.filter(thread=thread).select_related("author"),
         "tags": list(thread.tags.all()),
         "all_tags": Tag.objects.filter(brand_id=thread.brand_id),
-        "people": assignable_people(request.brand),
+        "people": assignable_people(request.brand).only("id", "full_name", "email"),
         "saved_replies": _saved_replies(thread),
         "reply_disabled": reply_disabled_reason(thread),
         "responses": ResponseRecord.objects.filter(thread=thread)
