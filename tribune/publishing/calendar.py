@@ -112,7 +112,7 @@ def calendar_view(request: AuthedRequest) -> HttpResponse:
             "prev": prev_anchor,
             "next": next_anchor,
             "statuses": PostStatus.choices,
-            "accounts": request.brand.accounts.all(),
+            "accounts": request.brand.accounts.defer("credentials"),  # secrets not decrypted
             "can_move": request.access.can(Cap.DRAFT),
         },
     )
