@@ -55,6 +55,12 @@ class Server:
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait(timeout=10)
 
+    def children(self) -> list[int]:
+        out = subprocess.run(
+            ["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True, check=False
+        )
+        return [int(pid) for pid in out.stdout.split()]
+
     def stop(self) -> int:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -63,9 +69,14 @@ class Server:
 
 @contextmanager
 def linkserver(
-    journal: Path, *, flush: float = 0.05, port: int | None = None, **environ: str
+    journal: Path,
+    *,
+    flush: float = 0.05,
+    port: int | None = None,
+    processes: int = 1,
+    **environ: str,
 ) -> Iterator[Server]:
-    """A one-process link server on a free port, answering when this yields."""
+    """A link server (one process unless told) on a free port, answering when this yields."""
     port = port or free_port()
     journal.mkdir(parents=True, exist_ok=True)
     log = journal.parent / f"linkserver-{port}-{time.monotonic_ns()}.log"
@@ -75,7 +86,7 @@ def linkserver(
                 *TRIBUNE,
                 "linkserver",
                 f"--bind=127.0.0.1:{port}",
-                "--processes=1",
+                f"--processes={processes}",
                 f"--journal-dir={journal}",
                 f"--flush-interval={flush}",
             ],

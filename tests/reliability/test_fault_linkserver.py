@@ -7,7 +7,9 @@ link's counter equal to the non-bot rows. PostgreSQL only (the link server refus
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
+import signal
 import socket
 import threading
 import time
@@ -174,3 +176,29 @@ def test_linkserver_with_postgresql_unreachable(tenants, tmp_path, invariants):
         )
         invariants.check("graceful stop exits 0", server.stop() == 0)
     proxy.cut()
+
+
+def test_one_of_two_linkserver_processes_killed(tenants, tmp_path, invariants):
+    needs_postgres()
+    link = make_link(tenants.brand_a, code="TwoProc")
+    journal = tmp_path / "journal"
+    with linkserver(journal, flush=60, processes=2) as server:
+        deadline = time.monotonic() + 20
+        while len(server.children()) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        before = server.children()
+        invariants.check("two processes serve", len(before) == 2, before)
+        answered = _clicks(server.port, link.code, 120)
+        os.kill(before[0], signal.SIGKILL)  # one child, its clicks still buffered
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            after = server.children()
+            if len(after) == 2 and before[0] not in after:
+                break
+            time.sleep(0.1)
+        invariants.check("the parent started another process", len(after) == 2, after)
+        answered += _clicks(server.port, link.code, 40)  # served by both again
+        invariants.check("graceful stop of the parent exits 0", server.stop() == 0)
+    rows = wait_rows(link, 160)
+    _check_exactly_once(invariants, link, answered, rows)
+    invariants.check("nothing left in the journal", not list(journal.glob("*.clicks")))
