@@ -195,3 +195,20 @@ def test_clicks_without_a_reserved_id_and_a_dead_journal_are_written_once(link, 
     assert len(clicks_of(link)) == 5 and known in {r.pk for r in rows}
     assert counter(link) == 4  # the bot is not counted
     assert not list(journal.iterdir())  # every segment and lock file gone
+
+
+def test_same_headers_as_the_django_view_over_https_behind_the_proxy(link, tmp_path, settings):
+    needs_postgres()
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    settings.SECURE_HSTS_SECONDS = 31536000
+    proxy_env = {"TRIBUNE_BEHIND_PROXY": "true", "TRIBUNE_SITE_URL": "https://tribune.test"}
+    with linkserver(tmp_path / "journal", **proxy_env) as server:
+        served = get(server.port, f"/l/{link.code}", X_Forwarded_Proto="https")
+        plain = get(server.port, f"/l/{link.code}")
+    django = Client().get(f"/l/{link.code}", HTTP_X_FORWARDED_PROTO="https")
+    ignored = {"date", "location", "expires", "connection"}
+    ours = {k: v for k, v in served.headers.items() if k not in ignored}
+    theirs = {k.lower(): v for k, v in django.headers.items() if k.lower() not in ignored}
+    assert ours == theirs
+    assert "strict-transport-security" in ours
+    assert "strict-transport-security" not in plain.headers  # HSTS only over HTTPS
