@@ -14,7 +14,7 @@ import time
 from email.utils import formatdate
 
 from django.conf import settings
-from django.core.exceptions import DisallowedHost
+from django.core.exceptions import DisallowedHost, ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.cookie import parse_cookie
 from django.utils.cache import patch_vary_headers
@@ -71,6 +71,9 @@ class Responses:
         self.proxy_value = proxy[1] if proxy else ""
         self.cookie_name = settings.LANGUAGE_COOKIE_NAME
         self.forwarded_host = settings.USE_X_FORWARDED_HOST
+        # Any allowed host gives the same headers; the request's own was checked already.
+        allowed = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
+        self.sample_host = "localhost" if allowed == "*" else allowed.lstrip(".")
         self._security = self._security_lines()
 
     def _dummy_request(
@@ -96,6 +99,11 @@ class Responses:
             return HttpResponseRedirect("https://linkserver.invalid/")
 
         response = with_response_headers(view)(self._dummy_request(host, secure, language, cookie))
+        if response.status_code != 302:  # e.g. the sample host refused: not a 302's headers
+            raise ImproperlyConfigured(
+                f"the link server cannot derive its headers ({response.status_code} for host "
+                f"{host!r}); check ALLOWED_HOSTS"
+            )
         patch_vary_headers(response, ("Cookie",))  # as the full stack (see fastlink)
         lines = [
             f"{name}: {value}\r\n"
@@ -105,9 +113,7 @@ class Responses:
         return "".join(lines).encode("latin-1")
 
     def _security_lines(self) -> bytes:
-        host = settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost"
-        host = "localhost" if host.startswith(".") or host == "*" else host
-        head = self._redirect_head(host, False, "", None).decode("latin-1")
+        head = self._redirect_head(self.sample_host, False, "", None).decode("latin-1")
         return "".join(
             line + "\r\n"
             for line in head.split("\r\n")
@@ -153,7 +159,7 @@ class Responses:
         key = (secure, headers.get("accept-language", ""), cookie)
         head = self._redirect_heads.get(key)
         if head is None:
-            head = self._redirect_head(headers.get("host", ""), *key)
+            head = self._redirect_head(self.sample_host, *key)
             if len(self._redirect_heads) >= _BOUND:
                 self._redirect_heads.clear()
             self._redirect_heads[key] = head
