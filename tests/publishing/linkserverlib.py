@@ -74,6 +74,7 @@ def linkserver(
     flush: float = 0.05,
     port: int | None = None,
     processes: int = 1,
+    args: tuple[str, ...] = (),
     **environ: str,
 ) -> Iterator[Server]:
     """A link server (one process unless told) on a free port, answering when this yields."""
@@ -89,6 +90,7 @@ def linkserver(
                 f"--processes={processes}",
                 f"--journal-dir={journal}",
                 f"--flush-interval={flush}",
+                *args,
             ],
             cwd=ROOT,
             env=env(**environ),

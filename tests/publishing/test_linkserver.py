@@ -6,6 +6,7 @@ command refuses with a clear message)."""
 from __future__ import annotations
 
 import socket
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -27,9 +28,11 @@ from tests.publishing.linkserverlib import (
     tclid,
     wait_rows,
 )
+from tribune.core.scope import unscoped
 from tribune.publishing import links
 from tribune.publishing.clickjournal import Click, dedupe
 from tribune.publishing.clickstore import ClickStore
+from tribune.publishing.models import TrackedLink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -212,3 +215,19 @@ def test_same_headers_as_the_django_view_over_https_behind_the_proxy(link, tmp_p
     assert ours == theirs
     assert "strict-transport-security" in ours
     assert "strict-transport-security" not in plain.headers  # HSTS only over HTTPS
+
+
+def test_a_deleted_link_stops_redirecting_within_the_cache_time(link, tmp_path):
+    needs_postgres()
+    journal = tmp_path / "journal"
+    with linkserver(journal, flush=60, args=("--cache-seconds=3",)) as server:
+        assert get(server.port, f"/l/{link.code}").status == 302  # cached, click buffered
+        with unscoped():
+            TrackedLink.objects.filter(pk=link.pk).delete()
+        assert get(server.port, f"/l/{link.code}").status == 302  # from the cache
+        time.sleep(3.5)
+        assert get(server.port, f"/l/{link.code}").status == 404
+        # The clicks on the deleted link are dropped with it, not retried for ever.
+        assert server.stop() == 0
+    assert not list(journal.glob("*.clicks"))
+    assert "left in the journal" not in server.tail()

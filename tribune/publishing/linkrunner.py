@@ -19,12 +19,13 @@ import signal
 import socket
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import connections
 
 from tribune.publishing.clickstore import ClickStore
-from tribune.publishing.linkserver import IDLE_SECONDS, App, LinkProtocol
+from tribune.publishing.linkserver import IDLE_SECONDS, LINK_TTL, App, LinkProtocol
 
 logger = logging.getLogger("tribune.linkserver")
 DRAIN_SECONDS = 5.0
@@ -73,12 +74,20 @@ async def _serve(sock: socket.socket, app: App) -> None:
     sweeper.cancel()
 
 
-def serve_one(sock: socket.socket, journal_dir: Path, flush_interval: float) -> int:
+@dataclass(frozen=True)
+class Options:
+    journal_dir: Path
+    flush_interval: float = 0.05
+    cache_seconds: float = LINK_TTL
+
+
+def serve_one(sock: socket.socket, options: Options) -> int:
     """One link-server process on ``sock`` until a stop signal; the exit status."""
-    store = ClickStore(journal_dir, interval=flush_interval)
+    journal_dir = options.journal_dir
+    store = ClickStore(journal_dir, interval=options.flush_interval)
     store.start()
     connections.close_all()  # the main thread's, used by start(); the loop never queries
-    app = App(store)
+    app = App(store, options.cache_seconds)
     # Everything loaded so far (Django, the models, the URL map) lives as long as the
     # process: out of the collector's sight, a full collection no longer walks it — a
     # pause of tens of milliseconds that would land on some redirect's latency.
@@ -99,9 +108,9 @@ def serve_one(sock: socket.socket, journal_dir: Path, flush_interval: float) -> 
     return 0
 
 
-def run(host: str, port: int, processes: int, journal_dir: Path, flush_interval: float) -> int:
+def run(host: str, port: int, processes: int, options: Options) -> int:
     if processes <= 1:
-        return serve_one(listening_socket(host, port, False), journal_dir, flush_interval)
+        return serve_one(listening_socket(host, port, False), options)
     connections.close_all()  # none shared with the children
     children: dict[int, float] = {}
     stopping = False
@@ -113,7 +122,7 @@ def run(host: str, port: int, processes: int, journal_dir: Path, flush_interval:
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             status = 1
             try:
-                status = serve_one(listening_socket(host, port, True), journal_dir, flush_interval)
+                status = serve_one(listening_socket(host, port, True), options)
             except Exception:
                 logger.exception("linkserver: process %d failed", os.getpid())
             finally:

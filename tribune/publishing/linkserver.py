@@ -67,7 +67,8 @@ def _lookup(code: str) -> Link | None:
 
 
 class LinkCache:
-    def __init__(self) -> None:
+    def __init__(self, ttl: float = LINK_TTL) -> None:
+        self.ttl = ttl
         self.entries: dict[str, tuple[float, Link | None]] = {}
         self.pending: dict[str, asyncio.Future[Link | None]] = {}
         self.executor = ThreadPoolExecutor(4, thread_name_prefix="linkserver-lookup")
@@ -97,7 +98,7 @@ class LinkCache:
             if stale is not None and stale[1] is not None:
                 return stale[1]
             raise
-        ttl = LINK_TTL if link is not None else MISSING_TTL
+        ttl = self.ttl if link is not None else min(self.ttl, MISSING_TTL)
         if len(self.entries) >= CACHE_SIZE and code not in self.entries:
             self.entries.pop(next(iter(self.entries)))  # the oldest entry
         self.entries[code] = (time.monotonic() + ttl, link)
@@ -107,9 +108,9 @@ class LinkCache:
 class App:
     """What the connections share: cache, click store, response builder."""
 
-    def __init__(self, store: ClickStore) -> None:
+    def __init__(self, store: ClickStore, cache_seconds: float = LINK_TTL) -> None:
         self.store = store
-        self.cache = LinkCache()
+        self.cache = LinkCache(cache_seconds)
         self.responses = Responses()
         self.connections: set[LinkProtocol] = set()
         self.agents = list(settings.DISALLOWED_USER_AGENTS)

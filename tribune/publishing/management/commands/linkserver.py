@@ -40,13 +40,19 @@ class Command(BaseCommand):
             default=0.05,
             help="seconds between batch writes at most (default 0.05)",
         )
+        parser.add_argument(
+            "--cache-seconds",
+            type=float,
+            default=60.0,
+            help="how long a link is served from memory (a deleted link redirects that long)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if connection.vendor != "postgresql":
             raise CommandError(
                 "the link server needs PostgreSQL; with SQLite `tribune web` serves /l/ itself"
             )
-        from tribune.publishing.linkrunner import run
+        from tribune.publishing.linkrunner import Options, run
 
         host, port = _bind(options["bind"])
         journal_dir: Path = options["journal_dir"]
@@ -56,6 +62,7 @@ class Command(BaseCommand):
             raise CommandError(f"cannot create the journal directory {journal_dir}: {exc}") from exc
         if not os.access(journal_dir, os.W_OK):
             raise CommandError(f"the journal directory {journal_dir} is not writable")
-        status = run(host, port, options["processes"], journal_dir, options["flush_interval"])
+        settings_ = Options(journal_dir, options["flush_interval"], options["cache_seconds"])
+        status = run(host, port, options["processes"], settings_)
         if status:
             raise SystemExit(status)
