@@ -14,6 +14,7 @@ feedparser (https://feedparser.readthedocs.io/en/latest/bozo.html).
 from __future__ import annotations
 
 import calendar
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urljoin
@@ -98,7 +99,10 @@ def _read_capped(response: httpx.Response) -> bytes:
 def parse_feed(body: bytes, headers: dict[str, str], base_url: str = "") -> FeedResult:
     # feedparser reads the charset from these headers; keys must be lower-case.
     lowered = {k.lower(): v for k, v in headers.items()}
-    parsed = feedparser.parse(body, response_headers=lowered)
+    try:
+        parsed = feedparser.parse(body, response_headers=lowered)
+    except Exception as exc:  # noqa: BLE001  (feedparser lets a few slip, e.g. ValueError, KeyError)
+        raise FeedError(f"not a readable feed: {type(exc).__name__}: {exc}"[:400]) from None
     if parsed.bozo and not parsed.entries:
         reason = getattr(parsed, "bozo_exception", None)
         raise FeedError(f"not a readable feed: {type(reason).__name__}: {reason}"[:400])
@@ -114,7 +118,8 @@ def parse_feed(body: bytes, headers: dict[str, str], base_url: str = "") -> Feed
 def _item(entry: feedparser.FeedParserDict, base_url: str) -> Item | None:
     link = str(entry.get("link") or "")
     if link and base_url:
-        link = urljoin(base_url, link)
+        with contextlib.suppress(ValueError):  # e.g. "http://[x": kept as written
+            link = urljoin(base_url, link)
     key = canonical_url(link) if link else str(entry.get("id") or "")
     if not key:
         return None
@@ -123,9 +128,7 @@ def _item(entry: feedparser.FeedParserDict, base_url: str) -> Item | None:
     title = strip_tags(str(entry.get("title") or ""))
     text = " ".join(strip_tags(str(body or "")).split())
     stamp = entry.get("published_parsed") or entry.get("updated_parsed")
-    published = (
-        datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC) if stamp else datetime.now(UTC)
-    )
+    published = _published(stamp)
     author = str(entry.get("author") or "")
     return Item(
         key=key,
@@ -136,3 +139,13 @@ def _item(entry: feedparser.FeedParserDict, base_url: str) -> Item | None:
         author=author,
         network="web",
     )
+
+
+def _published(stamp: object) -> datetime:
+    """The entry's date, or now when it has none or one out of range (a year -99)."""
+    if stamp:
+        try:
+            return datetime.fromtimestamp(calendar.timegm(stamp), tz=UTC)  # type: ignore[arg-type]
+        except (ValueError, OverflowError, OSError):
+            pass
+    return datetime.now(UTC)

@@ -37,6 +37,7 @@ import io
 import json
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import IO, Any
@@ -446,6 +447,35 @@ def parse_when(value: str, tz: ZoneInfo) -> datetime:
     raise ValueError(value)
 
 
+def _csv_reader(text: str, report: ImportReport) -> tuple[set[str], Iterator[dict[Any, Any]]]:
+    """The header's columns (lower-case) and the rows; a line the csv module cannot read
+    fails the import (``ImportFailed``) instead of escaping as ``csv.Error``."""
+    first = text.split("\n", 1)[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    # newline="": a lone "\r" ends a line, as the csv module expects.
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+
+    def unreadable(exc: csv.Error) -> ImportFailed:
+        return _fail(
+            report,
+            _("The CSV file cannot be read at line %(n)d: %(e)s")
+            % {"n": reader.line_num + 1, "e": exc},  # the line being read
+        )
+
+    try:
+        columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    except csv.Error as exc:
+        raise unreadable(exc) from None
+
+    def rows() -> Iterator[dict[Any, Any]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise unreadable(exc) from None
+
+    return columns, rows()
+
+
 @dataclass
 class CsvPost:
     row: int
@@ -468,10 +498,7 @@ def parse_csv(
         raise _fail(report, _("The CSV file must be saved as UTF-8.")) from None
     if "\x00" in text:
         raise _fail(report, _("The CSV file holds NUL characters: is it really a text file?"))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    columns, reader = _csv_reader(text, report)
     if "text" not in columns:
         raise _fail(
             report,
@@ -605,10 +632,7 @@ def _csv_rows(data: bytes, report: ImportReport, required: str) -> list[tuple[in
         raise _fail(report, _("The CSV file must be saved as UTF-8.")) from None
     if "\x00" in text:
         raise _fail(report, _("The CSV file holds NUL characters: is it really a text file?"))
-    first = text.split("\n", 1)[0]
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
+    columns, reader = _csv_reader(text, report)
     if required not in columns:
         raise _fail(
             report,
