@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.analytics import factories as f
 from tribune.analytics import conversions as service
@@ -189,7 +189,7 @@ def test_csv_import_is_all_or_nothing_with_line_numbers(client, shop, tenants):
     with brand_scope(brand):
         result = import_csv(brand, bad, tenants.owner)
         assert [line for line, _m in result.errors] == [3, 4, 5]
-        assert "No goal" in result.errors[0][1] and "line 2" in result.errors[2][1]
+        assert "No goal" in result.errors[0][1] and "ligne 2" in result.errors[2][1]
         assert Conversion.objects.count() == 0
         good = (
             b"goal,idempotency_key,occurred_at,value\n"
@@ -203,6 +203,22 @@ def test_csv_import_is_all_or_nothing_with_line_numbers(client, shop, tenants):
         r1 = Conversion.objects.get(idempotency_key="r1")
         assert r1.occurred_at.astimezone(brand.tz).hour == 10  # local time of the brand
         assert import_csv(brand, b"foo,bar\n1,2\n", tenants.owner).errors[0][0] == 1
+
+
+def test_csv_import_names_an_unreadable_line_instead_of_crashing(shop, tenants):
+    brand, *_rest = shop
+    lone_quote_then_huge = (
+        b"goal,idempotency_key\ninscription,r1\n" + b'inscription,"' + b"x" * 200_000 + b"\n"
+    )
+    with brand_scope(brand), translation.override("en"):
+        result = import_csv(brand, lone_quote_then_huge, tenants.owner)
+        assert len(result.errors) == 1
+        line, message = result.errors[0]
+        assert line == 3 and "cannot be read at line 3" in message
+        assert Conversion.objects.count() == 0  # nothing half-written
+        # A lone carriage return ends a line (old Mac files), it is not an error.
+        cr = import_csv(brand, b"goal,idempotency_key\rinscription,r9\r", tenants.owner)
+        assert (cr.created, cr.errors) == (1, [])
 
 
 def test_conversions_page_imports_and_shows_errors(client, shop, tenants):

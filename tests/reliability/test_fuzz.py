@@ -141,4 +141,4 @@ def test_csv_the_csv_module_cannot_read_is_an_import_failure() -> None:
     data = b"text\n" + b"x" * 200_000 + b"\n"  # longer than the csv module's field limit
     with pytest.raises(ImportFailed):
         _csv_rows(data, report, "text")
-    assert "line 2" in report.error
+    assert "ligne 2" in report.error  # the message people read (French by default)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tribune.accounts.models import Brand
 from tribune.analytics.conversions import ConversionError, check_payload, do_record
@@ -49,7 +50,7 @@ def _decode(data: bytes) -> str:
 def import_csv(brand: Brand, data: bytes, actor: Any) -> ImportResult:
     result = ImportResult()
     if len(data) > MAX_BYTES:
-        result.errors.append((0, "The file is larger than 10 MB; split it."))
+        result.errors.append((0, _("The file is larger than 10 MB; split it.")))
         return result
     try:
         text = _decode(data)
@@ -58,16 +59,32 @@ def import_csv(brand: Brand, data: bytes, actor: Any) -> ImportResult:
         return result
     sample = text[:4096]
     delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    # newline="": a lone "\r" ends a line, as the csv module expects.
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _check_rows(brand, reader, result, actor)
+    except csv.Error as exc:  # a lone quote, an oversized field: the row, not a crash
+        result.errors.append(
+            (
+                reader.line_num + 1,
+                _("The CSV file cannot be read at line %(n)d: %(e)s")
+                % {"n": reader.line_num + 1, "e": exc},
+            )
+        )
+        return result
+
+
+def _check_rows(
+    brand: Brand, reader: csv.DictReader[str], result: ImportResult, actor: Any
+) -> ImportResult:
     header = {h.strip().lower() for h in (reader.fieldnames or [])}
     missing = REQUIRED - header
     if missing:
         result.errors.append(
             (
                 1,
-                "Missing column(s): "
-                + ", ".join(sorted(missing))
-                + " (the first line must name the columns).",
+                _("Missing column(s): %(columns)s (the first line must name the columns).")
+                % {"columns": ", ".join(sorted(missing))},
             )
         )
         return result
@@ -75,7 +92,9 @@ def import_csv(brand: Brand, data: bytes, actor: Any) -> ImportResult:
     seen: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
         if number - 1 > MAX_ROWS:
-            result.errors.append((number, f"More than {MAX_ROWS} rows; split the file."))
+            result.errors.append(
+                (number, _("More than %(n)d rows; split the file.") % {"n": MAX_ROWS})
+            )
             break
         row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
         if not any(row.values()):
@@ -90,7 +109,11 @@ def import_csv(brand: Brand, data: bytes, actor: Any) -> ImportResult:
         key = clean["idempotency_key"]
         if key in seen:
             result.errors.append(
-                (number, f"The idempotency key “{key}” is already on line {seen[key]}.")
+                (
+                    number,
+                    _("The idempotency key “%(key)s” is already on line %(line)d.")
+                    % {"key": key, "line": seen[key]},
+                )
             )
             continue
         seen[key] = number
