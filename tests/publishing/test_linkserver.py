@@ -231,3 +231,29 @@ def test_a_deleted_link_stops_redirecting_within_the_cache_time(link, tmp_path):
         assert server.stop() == 0
     assert not list(journal.glob("*.clicks"))
     assert "left in the journal" not in server.tail()
+
+
+def test_each_process_reports_itself_for_metrics_until_it_stops(tmp_path, link):
+    """The flusher writes its row (clicks written, clicks waiting) after its database
+    writes; ``/metrics`` shows it; a graceful stop removes it."""
+    from tribune.publishing.models import LinkServerBeat
+
+    needs_postgres()
+    with linkserver(tmp_path / "journal") as running:
+        for _ in range(3):
+            assert get(running.port, f"/l/{link.code}", User_Agent="Mozilla/5.0").status == 302
+        wait_rows(link, 3)
+        deadline = time.monotonic() + 15  # a row every 5 s at most
+        while True:
+            beat = LinkServerBeat.objects.filter(clicks_written__gte=3).first()
+            if beat is not None or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert beat is not None, running.tail()
+        assert beat.pid in running.children() or beat.pid == running.proc.pid
+        assert beat.clicks_buffered == 0
+        body = Client().get("/metrics", REMOTE_ADDR="127.0.0.1").content.decode()
+        assert "tribune_linkserver_processes 1" in body
+        assert f'tribune_linkserver_clicks_written_total{{server="{beat.server_id}"}}' in body
+        assert running.stop() == 0
+    assert not LinkServerBeat.objects.exists()

@@ -14,6 +14,7 @@ import contextlib
 import itertools
 import logging
 import os
+import socket
 import threading
 import time
 from collections import deque
@@ -21,9 +22,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.db import DatabaseError, connection
+from django.utils import timezone
 
 from tribune.publishing.clickjournal import Click, Journal, dedupe
-from tribune.publishing.models import LinkClick, TrackedLink
+from tribune.publishing.models import LinkClick, LinkServerBeat, TrackedLink
 
 logger = logging.getLogger("tribune.linkserver")
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -93,6 +95,7 @@ class ClickStore:
         batch: int = 500,
         reserve: int = 1000,
         adopt_every: float = 5.0,
+        beat_every: float = 5.0,
     ) -> None:
         self.journal = Journal(journal_dir)
         self.interval, self.batch, self.reserve, self.adopt_every = (
@@ -111,6 +114,9 @@ class ClickStore:
         self._files: list[Path] = []  # to delete once nothing is pending
         self._adopted_locks: list[int] = []
         self.flushed = 0  # rows inserted since start (for the logs and tests)
+        self.beat_every = beat_every
+        self.started_at = timezone.now()
+        self.server_id = f"{socket.gethostname()}/{self.journal.owner}"[:100]
         self.healthy = True
         self._thread = threading.Thread(target=self._run, name="linkserver-flusher", daemon=True)
 
@@ -170,6 +176,7 @@ class ClickStore:
         backoff = 0.0
         next_adopt = time.monotonic() + self.adopt_every
         deadline: float | None = None
+        next_beat = time.monotonic()
         while True:
             if backoff and self._stopping.is_set():
                 time.sleep(min(backoff, 1.0))
@@ -187,6 +194,9 @@ class ClickStore:
             try:
                 self._top_up()
                 self._write_pending()
+                if time.monotonic() >= next_beat:
+                    next_beat = time.monotonic() + self.beat_every
+                    self._beat()
                 backoff = 0.0
                 if not self.healthy:
                     logger.info("linkserver: database back, %d clicks written", self.flushed)
@@ -205,7 +215,28 @@ class ClickStore:
                     )
                 self.healthy = False
             if deadline is not None and (not self.buffered or time.monotonic() > deadline):
+                if not self.buffered:  # stopped cleanly: no longer a running server
+                    with contextlib.suppress(DatabaseError):
+                        LinkServerBeat.objects.filter(server_id=self.server_id).delete()
                 return
+
+    def _beat(self) -> None:
+        """This process's row for ``/metrics``: written only after a write reached the
+        database, so a flusher that stopped writing shows as a row growing old. Rows of
+        processes gone for a day (killed, never stopped) are removed."""
+        now = timezone.now()
+        LinkServerBeat.objects.update_or_create(
+            server_id=self.server_id,
+            defaults={
+                "hostname": socket.gethostname()[:200],
+                "pid": os.getpid(),
+                "started_at": self.started_at,
+                "seen_at": now,
+                "clicks_written": self.flushed,
+                "clicks_buffered": self.buffered,
+            },
+        )
+        LinkServerBeat.objects.filter(seen_at__lt=now - timedelta(days=1)).delete()
 
     def _take(self) -> None:
         with self._lock:

@@ -278,3 +278,17 @@ class QueueSlot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "weekday", "time"], name="uniq_slot")
         ]
+
+
+class LinkServerBeat(models.Model):
+    """One row per running ``tribune linkserver`` process, written by its flusher every
+    few seconds (installation-wide, like the workers' heartbeats): ``/metrics`` reads them
+    to show clicks waiting to be written and a flusher that stopped writing."""
+
+    server_id = models.CharField(max_length=100, unique=True)  # host/journal owner
+    hostname = models.CharField(max_length=200)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)  # the last write that reached the database
+    clicks_written = models.BigIntegerField(default=0)  # since the process started
+    clicks_buffered = models.PositiveIntegerField(default=0)  # journaled, not yet written

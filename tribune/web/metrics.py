@@ -18,7 +18,7 @@ from django.views.decorators.cache import never_cache
 from django_tasks_db.models import DBTaskResult
 
 from tribune.core.scope import unscoped
-from tribune.publishing.models import Attempt, PostStatus, Variant
+from tribune.publishing.models import Attempt, LinkServerBeat, PostStatus, Variant
 from tribune.web import observability
 from tribune.worker.models import Heartbeat, PeriodicJob
 
@@ -143,6 +143,38 @@ def _more(now) -> list[str]:  # type: ignore[no-untyped-def]
     out.append("# TYPE tribune_alert_delivery_seconds summary")
     for q, value in observability.quantiles(alerts["send_seconds"]).items():
         out.append(_line("tribune_alert_delivery_seconds", value, {"quantile": q}))
+    return out + _link_servers(now)
+
+
+LINK_SERVER_ALIVE = timedelta(seconds=30)  # a flusher writes its row every 5 s
+LINK_SERVER_SHOWN = timedelta(minutes=10)  # then a dead or stuck one shows its age
+
+
+def _link_servers(now) -> list[str]:  # type: ignore[no-untyped-def]
+    """``tribune linkserver`` processes (their rows, written after each database write):
+    how many are alive, and per process the clicks waiting to be written, the clicks
+    written since it started, and how long since its last write reached the database —
+    an age that grows while clicks wait is a flusher that cannot write."""
+    beats = list(
+        LinkServerBeat.objects.filter(seen_at__gte=now - LINK_SERVER_SHOWN).order_by("server_id")
+    )
+    alive = sum(1 for beat in beats if beat.seen_at >= now - LINK_SERVER_ALIVE)
+    out = [
+        "# TYPE tribune_linkserver_processes gauge",
+        _line("tribune_linkserver_processes", alive),
+    ]
+    for name, kind, value in (
+        ("tribune_linkserver_clicks_buffered", "gauge", lambda b: b.clicks_buffered),
+        ("tribune_linkserver_clicks_written_total", "counter", lambda b: b.clicks_written),
+        (
+            "tribune_linkserver_last_write_age_seconds",
+            "gauge",
+            lambda b: round((now - b.seen_at).total_seconds(), 1),
+        ),
+    ):
+        if beats:
+            out.append(f"# TYPE {name} {kind}")
+        out += [_line(name, value(beat), {"server": beat.server_id}) for beat in beats]
     return out
 
 
