@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from email.utils import formatdate
+from http import HTTPStatus
 
 from django.conf import settings
 from django.core.exceptions import DisallowedHost, ImproperlyConfigured
@@ -31,17 +32,6 @@ _SECURITY = {
     "x-content-type-options",
     "referrer-policy",
     "strict-transport-security",
-}
-REASONS = {
-    301: "Moved Permanently",
-    302: "Found",
-    400: "Bad Request",
-    403: "Forbidden",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    413: "Content Too Large",
-    431: "Request Header Fields Too Large",
-    503: "Service Unavailable",
 }
 _BOUND = 2048  # entries per cache: distinct Accept-Language values, Host values
 
@@ -183,7 +173,7 @@ class Responses:
     def error(
         self, status: int, close: bytes, extra: bytes = b"", head_only: bool = False
     ) -> bytes:
-        reason = REASONS[status]
+        reason = HTTPStatus(status).phrase
         body = f"<!doctype html>\n<title>{status} {reason}</title>\n<h1>{reason}</h1>\n".encode()
         return b"".join(
             (
